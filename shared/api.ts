@@ -1,0 +1,118 @@
+/**
+ * HTTP API shapes and their validators, shared by the server (which validates
+ * every body it receives) and the client (which reads the responses).
+ */
+import { isLanguage, LANGUAGES, type Language } from './languages'
+import { err, ok, type Result } from './result'
+
+/** Longest board title accepted, in characters. */
+export const MAX_TITLE_LENGTH = 200
+
+/** What the server says about one board. */
+export interface BoardMeta {
+  id: string
+  title: string
+  language: Language
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  /** Milliseconds since the epoch of the last stored change (content or title). */
+  updatedAt: number
+}
+
+/** Error vocabulary of the HTTP API: `code` is stable, `message` is for people. */
+export type ApiErrorCode =
+  | 'invalid-json'
+  | 'invalid-field'
+  | 'not-found'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'storage-unavailable'
+  | 'internal'
+
+/** Body of every non-2xx JSON response. */
+export interface ApiError {
+  error: {
+    code: ApiErrorCode
+    message: string
+    /** The offending field, for `invalid-field`. */
+    field?: string
+  }
+}
+
+export function apiError(code: ApiErrorCode, message: string, field?: string): ApiError {
+  return { error: field === undefined ? { code, message } : { code, message, field } }
+}
+
+/** Body of `POST /api/boards`. */
+export interface CreateBoardBody {
+  title: string
+  language: Language
+}
+
+/** Body of `PATCH /api/boards/:id`. */
+export interface RenameBoardBody {
+  title: string
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function parseTitle(value: unknown): Result<string, ApiError> {
+  if (typeof value !== 'string') return err(apiError('invalid-field', 'title must be a string', 'title'))
+  const title = value.trim()
+  if (title.length === 0) return err(apiError('invalid-field', 'title must not be empty', 'title'))
+  if (title.length > MAX_TITLE_LENGTH) {
+    return err(apiError('invalid-field', `title must be at most ${MAX_TITLE_LENGTH} characters`, 'title'))
+  }
+  return ok(title)
+}
+
+function unknownFields(body: Record<string, unknown>, allowed: string[]): ApiError | undefined {
+  const extra = Object.keys(body).find((key) => !allowed.includes(key))
+  return extra === undefined ? undefined : apiError('invalid-field', `unknown field "${extra}"`, extra)
+}
+
+/** Validates the body of `POST /api/boards`. */
+export function parseCreateBoard(body: unknown): Result<CreateBoardBody, ApiError> {
+  if (!isPlainObject(body)) return err(apiError('invalid-json', 'body must be a JSON object'))
+  const extra = unknownFields(body, ['title', 'language'])
+  if (extra) return err(extra)
+  const title = parseTitle(body.title)
+  if (!title.ok) return title
+  if (!isLanguage(body.language)) {
+    return err(apiError('invalid-field', `language must be one of ${LANGUAGES.join(', ')}`, 'language'))
+  }
+  return ok({ title: title.value, language: body.language })
+}
+
+/** Validates the body of `PATCH /api/boards/:id`. */
+export function parseRenameBoard(body: unknown): Result<RenameBoardBody, ApiError> {
+  if (!isPlainObject(body)) return err(apiError('invalid-json', 'body must be a JSON object'))
+  const extra = unknownFields(body, ['title'])
+  if (extra) return err(extra)
+  const title = parseTitle(body.title)
+  if (!title.ok) return title
+  return ok({ title: title.value })
+}
+
+/** Response of `GET /api/config`: run-time settings the client needs. */
+export interface ClientConfig {
+  /** tldraw licence key from the server's environment, or null when none is set. */
+  tldrawLicenseKey: string | null
+  /** The public URL the server is reached at, if configured. */
+  publicUrl: string | null
+  /** Largest image upload accepted, in bytes. */
+  maxAssetBytes: number
+  /** Image MIME types accepted for upload. */
+  assetMimeTypes: string[]
+}
+
+/** Response of `POST /api/boards/:id/assets`. */
+export interface UploadedAsset {
+  /** Same-origin URL the image is served at. */
+  src: string
+}
+
+/** Image types accepted by the asset store. */
+export const ASSET_MIME_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'] as const

@@ -1,0 +1,70 @@
+/**
+ * The sync wire protocol, declared once for client and server.
+ *
+ * The first varint of every websocket frame is the message type. Types 0-3 are
+ * the standard y-websocket ones (so the stock `WebsocketProvider` connects
+ * unchanged); our own application messages start at 100 so they never collide
+ * with a future y-protocols type. See docs/api.md for the grammar.
+ */
+
+/** Bumped when a change to our own message types is not backwards compatible. */
+export const PROTOCOL_VERSION = 1
+
+/** Outer message types of a websocket frame. */
+export const MessageType = {
+  /** y-protocols sync: step 1, step 2 or update. */
+  Sync: 0,
+  /** y-protocols awareness update (presence: cursors, names; never stored). */
+  Awareness: 1,
+  /** y-protocols auth (permission denied). */
+  Auth: 2,
+  /** Ask the server to send the full awareness state. */
+  QueryAwareness: 3,
+  /** Ours: a JSON status notice from the server, e.g. storage degraded / restored. */
+  Status: 100,
+} as const
+
+/** Body of a `MessageType.Status` frame (JSON after the type varint). */
+export type StatusNotice =
+  | { kind: 'storage'; ok: boolean }
+  | { kind: 'hello'; protocolVersion: number; readOnly: boolean }
+
+/** A named reason for closing a websocket, shared so both sides speak of it the same way. */
+export interface CloseReason {
+  code: number
+  reason: string
+  /** If true the client should not reconnect automatically: retrying cannot help. */
+  permanent: boolean
+}
+
+/**
+ * Every expected reason the server closes a sync connection. Codes are in the
+ * 4000-4999 range the websocket spec leaves to applications, mirroring HTTP
+ * status codes where one fits.
+ */
+export const Close = {
+  badMessage: { code: 4400, reason: 'bad-message', permanent: false },
+  unauthorized: { code: 4401, reason: 'unauthorized', permanent: true },
+  forbidden: { code: 4403, reason: 'forbidden', permanent: true },
+  unknownBoard: { code: 4404, reason: 'unknown-board', permanent: true },
+  tooSlow: { code: 4408, reason: 'too-slow', permanent: false },
+  boardDeleted: { code: 4410, reason: 'board-deleted', permanent: true },
+  messageTooLarge: { code: 4413, reason: 'message-too-large', permanent: false },
+  protocolTooOld: { code: 4426, reason: 'protocol-too-old', permanent: true },
+  serverError: { code: 4500, reason: 'server-error', permanent: false },
+  loadFailed: { code: 4502, reason: 'load-failed', permanent: false },
+  shuttingDown: { code: 4503, reason: 'server-shutting-down', permanent: false },
+} as const satisfies Record<string, CloseReason>
+
+export type CloseName = keyof typeof Close
+
+/** Looks up a close reason by its numeric code (undefined for codes that are not ours). */
+export function closeReasonByCode(code: number): (CloseReason & { name: CloseName }) | undefined {
+  for (const [name, value] of Object.entries(Close) as [CloseName, CloseReason][]) {
+    if (value.code === code) return { ...value, name }
+  }
+  return undefined
+}
+
+/** Path prefix of the websocket sync endpoint: `ws://HOST/sync/<boardId>`. */
+export const SYNC_PATH = '/sync'
