@@ -1,0 +1,105 @@
+/**
+ * User story: two people on two continents open the same board; what one
+ * writes, the other sees with its text, and sees who is writing it; the board
+ * survives a reload; one loses the connection, keeps working, and their work
+ * arrives when they are back. Nothing is fetched from any host but ours.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBoard, startServer } from '../server/test-utils/startServer'
+import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
+import { launchBrowser, openPerson, type Person } from './support/browser'
+
+type Server = Awaited<ReturnType<typeof startServer>>
+
+describe('two people collaborate on one board', () => {
+  let server: Server
+  let browser: Browser
+  let ana: Person
+  let bram: Person
+  let boardUrl: string
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    const board = await createBoard(server.url, 'Diálogo digital 1', 'es')
+    boardUrl = `${server.url}/b/${board.id}`
+    ana = await openPerson(browser, server.url, { name: 'Ana (Cochabamba)', language: 'es' })
+    bram = await openPerson(browser, server.url, { name: 'Bram (Leuven)', language: 'nl' })
+    await Promise.all([ana.page.goto(boardUrl), bram.page.goto(boardUrl)])
+    await Promise.all([waitForBoard(ana.page), waitForBoard(bram.page)])
+  })
+
+  afterAll(async () => {
+    for (const person of [ana, bram]) {
+      if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
+    }
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('shows a note typed by one person, with its text, to the other', async () => {
+    await addNote(ana.page, 400, 300, 'Participación es co-decidir')
+    const seen = await eventually(() => noteTexts(bram.page), (texts) => texts.includes('Participación es co-decidir'))
+    expect(seen).toContain('Participación es co-decidir')
+    const rendered = bram.page.locator('.tl-shape', { hasText: 'Participación es co-decidir' })
+    await rendered.waitFor({ state: 'visible', timeout: 10_000 })
+  })
+
+  it("shows the first person's cursor with their name to the second", async () => {
+    const nametag = bram.page.locator('.tl-nametag', { hasText: 'Ana (Cochabamba)' })
+    // Cursors of idle collaborators fade; keep Ana's mouse moving while Bram looks.
+    const deadline = Date.now() + 15_000
+    let visible = false
+    for (let step = 0; !visible && Date.now() < deadline; step++) {
+      await ana.page.mouse.move(600 + (step % 10) * 7, 450 + (step % 5) * 5)
+      visible = await nametag.isVisible()
+      if (!visible) await bram.page.waitForTimeout(100)
+    }
+    expect(visible).toBe(true)
+    await bram.page.locator('[data-testid="person"][data-name="Ana (Cochabamba)"]').waitFor({ timeout: 10_000 })
+  })
+
+  it('keeps the board after a reload', async () => {
+    await bram.page.reload()
+    await waitForBoard(bram.page)
+    expect(await noteTexts(bram.page)).toContain('Participación es co-decidir')
+  })
+
+  it('keeps work done offline and delivers it on reconnect', async () => {
+    await ana.context.setOffline(true)
+    await ana.page.waitForSelector('[data-testid="connection-status"]:not([data-status="online"])', { timeout: 15_000 })
+    await addNote(ana.page, 700, 300, 'Escrito sin conexión')
+    await ana.page.waitForSelector('[data-testid="connection-status"]:not([data-pending="0"])', { timeout: 10_000 })
+    // While Ana is offline, Bram must not have it: this proves the edit really waited.
+    await bram.page.waitForTimeout(1000)
+    expect(await noteTexts(bram.page)).not.toContain('Escrito sin conexión')
+
+    await ana.context.setOffline(false)
+    await ana.page.waitForSelector('[data-testid="connection-status"][data-status="online"][data-pending="0"]', {
+      timeout: 30_000,
+    })
+    const seen = await eventually(() => noteTexts(bram.page), (texts) => texts.includes('Escrito sin conexión'), 20_000)
+    expect(seen).toContain('Escrito sin conexión')
+  })
+
+  it('keeps offline work across a reload while still offline', async () => {
+    await ana.context.setOffline(true)
+    await ana.page.waitForSelector('[data-testid="connection-status"]:not([data-status="online"])', { timeout: 15_000 })
+    await addNote(ana.page, 500, 550, 'Guardado en el navegador')
+    await ana.page.reload()
+    await ana.page.waitForFunction(() => Boolean((window as unknown as { __editor?: unknown }).__editor), null, {
+      timeout: 30_000,
+    })
+    expect(await noteTexts(ana.page)).toContain('Guardado en el navegador')
+
+    await ana.context.setOffline(false)
+    const seen = await eventually(() => noteTexts(bram.page), (texts) => texts.includes('Guardado en el navegador'), 30_000)
+    expect(seen).toContain('Guardado en el navegador')
+  })
+
+  it('made no request to any host but its own', () => {
+    expect(ana.foreignRequests).toEqual([])
+    expect(bram.foreignRequests).toEqual([])
+  })
+})
