@@ -1,0 +1,28 @@
+/**
+ * The initial content of a new board, written by the server at creation so
+ * the board is complete before anyone connects (two first visitors never race
+ * to seed it, and no client ever sees a document without a page).
+ */
+import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlschema'
+import type { IndexKey } from '@tldraw/utils'
+import * as Y from 'yjs'
+import { seedDocument, type PlainRecord } from '../../../shared/documentLayout'
+import type { Language } from '../../../shared/languages'
+
+/** Name of the first page, in the board's language. */
+export const FIRST_PAGE_NAME: Record<Language, string> = { en: 'Page 1', nl: 'Pagina 1', es: 'Página 1' }
+
+const schema = createTLSchema().serialize()
+
+/** The seeded document of a new board, as one Yjs update. */
+export function seedBoardSnapshot(language: Language): Uint8Array {
+  const records: PlainRecord[] = [
+    { ...DocumentRecordType.create({ id: DocumentRecordType.createId('document') }) },
+    { ...PageRecordType.create({ id: PageRecordType.createId('page'), name: FIRST_PAGE_NAME[language], index: 'a1' as IndexKey }) },
+  ]
+  const doc = new Y.Doc()
+  seedDocument(doc, schema, records)
+  const snapshot = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return snapshot
+}

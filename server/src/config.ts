@@ -1,0 +1,122 @@
+/**
+ * Server configuration: the only module that reads environment variables.
+ * Every field is declared once below with its default and meaning; the same
+ * table is exported as data so the README can list it.
+ */
+import path from 'node:path'
+import { err, ok, type Result } from '../../shared/result'
+
+/** Log verbosity, least to most quiet. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** SQLite `synchronous` settings the server accepts (both with WAL). */
+export const SQLITE_SYNCHRONOUS_MODES = ['NORMAL', 'FULL'] as const
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_MODES)[number]
+
+/** The validated run-time configuration. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  publicUrl: string | null
+  tldrawLicenseKey: string | null
+  maxMessageBytes: number
+  maxBufferedBytes: number
+  roomIdleMs: number
+  compactAfterUpdates: number
+  maxAssetBytes: number
+  sqliteSynchronous: SqliteSynchronous
+  logLevel: LogLevel
+}
+
+type Parser<T> = (raw: string) => Result<T, string>
+
+interface Field<K extends keyof Config> {
+  key: K
+  name: string
+  /** Default as the operator would write it; undefined means "not set". */
+  default: string | undefined
+  description: string
+  parse: Parser<Config[K]>
+}
+
+const MiB = 1024 * 1024
+
+function integer(min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> {
+  return (raw) => {
+    if (!/^\d+$/.test(raw.trim())) return err(`must be a whole number, got "${raw}"`)
+    const value = Number(raw.trim())
+    if (value < min || value > max) return err(`must be between ${min} and ${max}, got ${value}`)
+    return ok(value)
+  }
+}
+
+function oneOf<T extends string>(values: readonly T[], normalise: (raw: string) => string = (s) => s): Parser<T> {
+  return (raw) => {
+    const value = normalise(raw.trim())
+    const found = values.find((v) => v === value)
+    return found === undefined ? err(`must be one of ${values.join(', ')}, got "${raw}"`) : ok(found)
+  }
+}
+
+const nonEmpty: Parser<string> = (raw) => (raw.trim() === '' ? err('must not be empty') : ok(raw.trim()))
+
+const optionalText: Parser<string | null> = (raw) => ok(raw.trim() === '' ? null : raw.trim())
+
+const optionalUrl: Parser<string | null> = (raw) => {
+  if (raw.trim() === '') return ok(null)
+  try {
+    const url = new URL(raw.trim())
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return err(`must be an http(s) URL, got "${raw}"`)
+    return ok(url.toString().replace(/\/$/, ''))
+  } catch {
+    return err(`must be an absolute URL such as https://board.example.org, got "${raw}"`)
+  }
+}
+
+// Declared as a tuple of fields so each parser is checked against its Config key.
+const FIELDS = [
+  // The TCP port for HTTP and websockets together; 0 picks a free port (tests).
+  { key: 'port', name: 'PORT', default: '3000', description: 'TCP port for HTTP and websocket sync; 0 picks a free port.', parse: integer(0, 65535) },
+  // Listening address; 0.0.0.0 for containers, 127.0.0.1 to keep it behind a local proxy.
+  { key: 'host', name: 'HOST', default: '0.0.0.0', description: 'Address to listen on (127.0.0.1 to accept only a local reverse proxy).', parse: nonEmpty },
+  // Where whiteboard.db lives; relative paths are resolved against the working directory.
+  { key: 'dataDir', name: 'DATA_DIR', default: './data', description: 'Directory holding whiteboard.db (boards, documents, images). Back up this directory.', parse: nonEmpty },
+  // Only told to the client (share links); the server itself does not depend on it.
+  { key: 'publicUrl', name: 'PUBLIC_URL', default: undefined, description: 'Public URL the server is reached at, e.g. https://board.example.org (used for share links).', parse: optionalUrl },
+  // tldraw checks the key offline in the browser; the server only hands it over.
+  { key: 'tldrawLicenseKey', name: 'TLDRAW_LICENSE_KEY', default: undefined, description: 'tldraw licence key for your hostname; without it production HTTPS deployments show a licence notice.', parse: optionalText },
+  // A pasted image travels as an asset upload, not through the document, so 16 MiB is generous.
+  { key: 'maxMessageBytes', name: 'MAX_MESSAGE_BYTES', default: String(16 * MiB), description: 'Largest websocket frame accepted; a larger one closes that connection with message-too-large (4413).', parse: integer(1024) },
+  // Bounds memory per slow client: beyond this many unsent bytes the client is closed with too-slow and resyncs on reconnect.
+  { key: 'maxBufferedBytes', name: 'MAX_BUFFERED_BYTES', default: String(8 * MiB), description: 'Unsent bytes allowed to pile up for one client before it is closed with too-slow (4408).', parse: integer(1024) },
+  // Grace period so a page reload does not unload and reload the room.
+  { key: 'roomIdleMs', name: 'ROOM_IDLE_MS', default: '30000', description: 'Milliseconds an empty board stays in memory before it is written to storage and unloaded.', parse: integer(0) },
+  // Trades snapshot cost (encoding the whole doc) against log length (load time).
+  { key: 'compactAfterUpdates', name: 'COMPACT_AFTER_UPDATES', default: '500', description: 'Stored edits after which a board is compacted into one snapshot.', parse: integer(1) },
+  // Checked before the body is read (Content-Length) and while streaming.
+  { key: 'maxAssetBytes', name: 'MAX_ASSET_BYTES', default: String(10 * MiB), description: 'Largest image upload accepted, in bytes.', parse: integer(1) },
+  // See docs/api.md "Durability": both survive a killed process; only FULL survives power loss.
+  { key: 'sqliteSynchronous', name: 'SQLITE_SYNCHRONOUS', default: 'FULL', description: 'SQLite durability: FULL survives power loss and OS crashes; NORMAL survives a killed server process but may lose the last edits on power loss, and writes faster on slow disks.', parse: oneOf(SQLITE_SYNCHRONOUS_MODES, (s) => s.toUpperCase()) },
+  // Logs go to stderr as JSON lines; stdout carries only the "listening" line.
+  { key: 'logLevel', name: 'LOG_LEVEL', default: 'info', description: 'Log verbosity: debug, info, warn, error or silent. Logs are JSON lines on stderr.', parse: oneOf(LOG_LEVELS, (s) => s.toLowerCase()) },
+] as const satisfies readonly Field<keyof Config>[]
+
+/** The configuration table as data (for README and docs): name, default, description. */
+export const CONFIG_FIELDS: readonly { name: string; default: string | undefined; description: string }[] = FIELDS.map(
+  ({ name, default: def, description }) => ({ name, default: def, description }),
+)
+
+/** Reads and validates the configuration from `env`; the error names the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Result<Config, string> {
+  const config: Record<string, unknown> = {}
+  for (const field of FIELDS as readonly Field<keyof Config>[]) {
+    const raw = env[field.name] ?? field.default ?? ''
+    const parsed = field.parse(raw)
+    if (!parsed.ok) return err(`Invalid ${field.name}: ${parsed.error}`)
+    config[field.key] = parsed.value
+  }
+  const result = config as unknown as Config
+  return ok({ ...result, dataDir: path.resolve(result.dataDir) })
+}

@@ -1,0 +1,67 @@
+/**
+ * Wires the parts together: storage, room manager, HTTP app and websocket
+ * sync on one HTTP server; and takes them apart again in the right order.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Config } from './config'
+import { createApp } from './http/createApp'
+import type { Logger } from './log'
+import { RoomManager } from './room/RoomManager'
+import { openSqliteStorage } from './storage/SqliteStorage'
+import type { Storage } from './storage/Storage'
+import { attachSync } from './sync/attachSync'
+
+/** Where `vite build` puts the client, relative to this file. */
+export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client')
+
+/** A running server. */
+export interface RunningServer {
+  address: AddressInfo
+  rooms: RoomManager
+  /** Stops accepting, writes every room, closes sockets and the database. */
+  shutdown(): Promise<void>
+}
+
+/** Opens storage and starts listening as configured. */
+export async function startServer(config: Config, log: Logger, storage: Storage = openSqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })): Promise<RunningServer> {
+  const rooms = new RoomManager({
+    load: (boardId) => storage.loadDocument(boardId),
+    persistenceFor: (boardId) => ({
+      appendUpdate: (update) => storage.appendUpdate(boardId, update, Date.now()),
+      compact: (snapshot, uptoSeq) => storage.compact(boardId, snapshot, uptoSeq),
+    }),
+    log,
+    roomIdleMs: config.roomIdleMs,
+    maxBufferedBytes: config.maxBufferedBytes,
+    compactAfterUpdates: config.compactAfterUpdates,
+  })
+  const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR })
+  const server = http.createServer(app)
+  const stopSync = attachSync(server, rooms, { maxMessageBytes: config.maxMessageBytes, log })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  server.on('error', (error) => log.error('http server error', { error }))
+
+  let stopping: Promise<void> | undefined
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await rooms.shutdown()
+      stopSync()
+      server.closeAllConnections()
+      await closed
+      await storage.close()
+    })())
+
+  return { address: server.address() as AddressInfo, rooms, shutdown }
+}

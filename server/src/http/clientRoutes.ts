@@ -1,0 +1,31 @@
+/**
+ * Serves the built web client (dist/client) and its single-page routes. The
+ * board page and the home page are the same index.html; the client routes.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import express, { Router } from 'express'
+
+/** Routes for the web client; a helpful message when it has not been built. */
+export function clientRoutes(clientDir: string): Router {
+  const router = Router()
+  const indexHtml = path.join(clientDir, 'index.html')
+  // Hashed build files can be cached forever; index.html must not be, or a deploy would not be seen.
+  router.use(
+    express.static(clientDir, {
+      index: false,
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+      },
+    }),
+  )
+  router.get(['/', '/b/{*splat}'], (_req, res) => {
+    if (!fs.existsSync(indexHtml)) {
+      res.status(503).type('text/plain').send('The web client has not been built yet. Run `npm run build`, then restart the server.\n')
+      return
+    }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(indexHtml)
+  })
+  return router
+}

@@ -1,0 +1,49 @@
+/** The express application: API, health check, images and the web client. */
+import express, { type Express } from 'express'
+import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
+import type { Config } from '../config'
+import type { Logger } from '../log'
+import type { RoomStats } from '../room/RoomManager'
+import type { Storage } from '../storage/Storage'
+import { assetsRoutes } from './assetsRoutes'
+import { boardsRoutes } from './boardsRoutes'
+import { clientRoutes } from './clientRoutes'
+import { errorHandler, notFound } from './errors'
+
+/** Everything the HTTP layer depends on. */
+export interface AppDeps {
+  config: Config
+  storage: Storage
+  rooms: { stats(): RoomStats; closeBoard(boardId: string): void }
+  log: Logger
+  /** Directory of the built client (dist/client). */
+  clientDir: string
+  startedAt?: number
+}
+
+/** Builds the express app; it does not listen. */
+export function createApp({ config, storage, rooms, log, clientDir, startedAt = Date.now() }: AppDeps): Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', 'loopback')
+
+  app.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ ok: true, ...rooms.stats(), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) })
+  })
+
+  const clientConfig: ClientConfig = {
+    tldrawLicenseKey: config.tldrawLicenseKey,
+    publicUrl: config.publicUrl,
+    maxAssetBytes: config.maxAssetBytes,
+    assetMimeTypes: [...ASSET_MIME_TYPES],
+  }
+  app.get('/api/config', (_req, res) => {
+    res.json(clientConfig)
+  })
+  app.use('/api/boards', boardsRoutes({ storage, closeBoard: (id) => rooms.closeBoard(id) }))
+  app.use('/api', assetsRoutes({ storage, maxAssetBytes: config.maxAssetBytes }))
+  app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
+  app.use(clientRoutes(clientDir))
+  app.use(errorHandler(log))
+  return app
+}

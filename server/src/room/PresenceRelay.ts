@@ -1,0 +1,91 @@
+/**
+ * Presence (cursors, names, selections) for one room, relayed in batches.
+ *
+ * The stock y-websocket client re-broadcasts every awareness change it
+ * receives, including other people's, so relaying each frame as it arrives
+ * costs O(N²) frames per change in a room of N. Instead the relay applies
+ * incoming updates to one server-side Awareness (which drops stale echoes by
+ * clock) and, at most once per `flushMs`, sends one frame with the latest
+ * state of every client that changed. Each client thus receives a bounded
+ * number of presence frames per second however large the room.
+ */
+import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import type * as Y from 'yjs'
+import { awarenessFrame } from './frames'
+import type { RoomSocket } from './RoomSocket'
+
+interface AwarenessChange {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
+
+/** Batches awareness fan-out for one room and forgets a socket's clients when it leaves. */
+export class PresenceRelay {
+  private readonly awareness: Awareness
+  private readonly controlled = new Map<RoomSocket, Set<number>>()
+  private readonly dirty = new Set<number>()
+  private timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(
+    doc: Y.Doc,
+    private readonly flushMs: number,
+    private readonly broadcast: (frame: Uint8Array) => void,
+  ) {
+    this.awareness = new Awareness(doc)
+    // The server is not a participant: it must not show up as a cursor.
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onUpdate)
+  }
+
+  /** Applies an awareness update from `socket`; throws if it is malformed. */
+  apply(socket: RoomSocket, update: Uint8Array): void {
+    applyAwarenessUpdate(this.awareness, update, socket)
+  }
+
+  /** A frame with every known state, for a newcomer or a query; null when nobody is present. */
+  fullStateFrame(): Uint8Array | null {
+    const clients = Array.from(this.awareness.getStates().keys())
+    return clients.length === 0 ? null : awarenessFrame(this.awareness, clients)
+  }
+
+  /** Removes the states a socket announced, so its cursor disappears for the others. */
+  removeSocket(socket: RoomSocket): void {
+    const clients = this.controlled.get(socket)
+    this.controlled.delete(socket)
+    if (clients && clients.size > 0) removeAwarenessStates(this.awareness, Array.from(clients), null)
+  }
+
+  /** Stops timers; pending changes are dropped (presence is volatile). */
+  destroy(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+    this.awareness.off('update', this.onUpdate)
+    this.awareness.destroy()
+  }
+
+  private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (origin !== null && typeof origin === 'object' && this.isSocketOrigin(origin)) {
+      let clients = this.controlled.get(origin)
+      if (!clients) this.controlled.set(origin, (clients = new Set()))
+      for (const id of added) clients.add(id)
+      for (const id of removed) clients.delete(id)
+    }
+    // `updated` includes clock-only renewals: relaying them keeps other clients'
+    // 30 s "no message received" watchdog quiet, and the sender's too.
+    for (const id of [...added, ...updated, ...removed]) this.dirty.add(id)
+    if (this.dirty.size > 0 && this.timer === undefined) this.timer = setTimeout(this.flush, this.flushMs)
+  }
+
+  private isSocketOrigin(origin: object): origin is RoomSocket {
+    return 'send' in origin && 'close' in origin
+  }
+
+  private readonly flush = (): void => {
+    this.timer = undefined
+    if (this.dirty.size === 0) return
+    const frame = awarenessFrame(this.awareness, Array.from(this.dirty))
+    this.dirty.clear()
+    this.broadcast(frame)
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One loaded board: its Y.Doc, its connected sockets and its presence.
+ * Speaks the stock y-websocket protocol (y-protocols sync + awareness) so the
+ * unmodified WebsocketProvider connects. Transport-free (RoomSocket) and
+ * storage-free (RoomPersistence); a Room is only ever built from a document
+ * that has finished loading, so it never answers a sync request early.
+ */
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
+import { encodeStatusFrame } from '../../../shared/statusFrame'
+import type { Logger } from '../log'
+import { syncStep1Frame, syncStep2Frame, updateFrame } from './frames'
+import { PresenceRelay } from './PresenceRelay'
+import type { RoomPersistence } from './RoomPersistence'
+import type { RoomSocket } from './RoomSocket'
+
+/** Everything a room needs, handed in by the room manager (or a test). */
+export interface RoomOptions {
+  boardId: string
+  /** The board's document, fully loaded from storage. */
+  doc: Y.Doc
+  /** Sequence number of the last stored update already in `doc`. */
+  lastSeq: number
+  persistence: RoomPersistence
+  log: Logger
+  /** Unsent bytes a socket may hold before it is closed with too-slow. */
+  maxBufferedBytes: number
+  /** Stored updates after which the document is compacted to a snapshot. */
+  compactAfterUpdates: number
+  /** Longest delay before presence changes are relayed. */
+  awarenessFlushMs?: number
+  /** How often a room whose storage failed retries writing a snapshot. */
+  storageRetryMs?: number
+  /** Called whenever the last socket has left. */
+  onEmpty?: () => void
+}
+
+class BadMessage extends Error {}
+
+/** A board being edited: relays document updates and presence between its sockets. */
+export class Room {
+  readonly boardId: string
+  readonly doc: Y.Doc
+  private readonly sockets = new Set<RoomSocket>()
+  private readonly presence: PresenceRelay
+  private readonly options: RoomOptions
+  private readonly log: Logger
+  /** Storage work (append, compact) runs one at a time, in arrival order. */
+  private tail: Promise<unknown> = Promise.resolve()
+  private lastSeq: number
+  private unsnapshotted = 0
+  private degraded = false
+  private retryTimer: ReturnType<typeof setInterval> | undefined
+  /** No new sockets; queued storage work still completes (shutdown). */
+  private closed = false
+  /** Board deleted or room unloaded: queued work is dropped. */
+  private destroyed = false
+
+  constructor(options: RoomOptions) {
+    this.options = options
+    this.boardId = options.boardId
+    this.doc = options.doc
+    this.lastSeq = options.lastSeq
+    this.log = options.log
+    this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 50, (frame) => this.sendToAll(frame))
+    this.doc.on('update', this.relayUpdate)
+  }
+
+  /** Number of sockets currently in the room. */
+  get socketCount(): number {
+    return this.sockets.size
+  }
+
+  /** True while the room could not write to storage and holds edits only in memory. */
+  get storageDegraded(): boolean {
+    return this.degraded
+  }
+
+  /** Admits a socket: sends our state vector and who is present. */
+  handleSocketConnect(socket: RoomSocket): void {
+    if (this.closed) {
+      socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
+      return
+    }
+    this.sockets.add(socket)
+    this.send(socket, syncStep1Frame(this.doc))
+    const presence = this.presence.fullStateFrame()
+    if (presence) this.send(socket, presence)
+    if (this.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
+  }
+
+  /** Handles one binary frame; a malformed one closes only that socket. */
+  handleSocketMessage(socket: RoomSocket, data: Uint8Array): void {
+    if (!this.sockets.has(socket)) return
+    try {
+      this.readMessage(socket, data)
+    } catch (error) {
+      this.log.info('closing socket after a malformed frame', { boardId: this.boardId, error: String(error) })
+      this.disconnect(socket, Close.badMessage)
+    }
+  }
+
+  /** Forgets a socket that closed (or that the room closed). */
+  handleSocketClose(socket: RoomSocket): void {
+    if (!this.sockets.delete(socket)) return
+    this.presence.removeSocket(socket)
+    if (this.sockets.size === 0) this.options.onEmpty?.()
+  }
+
+  /**
+   * Writes a snapshot if anything is not yet compacted (or storage failed
+   * earlier). Resolves to true when storage holds the whole document.
+   */
+  flush(): Promise<boolean> {
+    return this.enqueue(async () => (this.unsnapshotted > 0 || this.degraded ? this.compact() : true))
+  }
+
+  /** Closes every socket with `reason` and stops relaying; call flush() after if the data matters. */
+  close(reason: CloseReason): void {
+    this.closed = true
+    for (const socket of Array.from(this.sockets)) this.disconnect(socket, reason)
+  }
+
+  /** Frees timers and the document. The room must not be used afterwards. */
+  destroy(): void {
+    this.closed = true
+    this.destroyed = true
+    if (this.retryTimer) clearInterval(this.retryTimer)
+    this.retryTimer = undefined
+    this.presence.destroy()
+    this.doc.off('update', this.relayUpdate)
+    this.doc.destroy()
+  }
+
+  private readMessage(socket: RoomSocket, data: Uint8Array): void {
+    const decoder = decoding.createDecoder(data)
+    const type = decoding.readVarUint(decoder)
+    switch (type) {
+      case MessageType.Sync:
+        return this.readSync(socket, decoder)
+      case MessageType.Awareness:
+        return this.presence.apply(socket, decoding.readVarUint8Array(decoder))
+      case MessageType.QueryAwareness: {
+        const frame = this.presence.fullStateFrame()
+        if (frame) this.send(socket, frame)
+        return
+      }
+      default:
+        throw new BadMessage(`unknown message type ${type}`)
+    }
+  }
+
+  private readSync(socket: RoomSocket, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder)
+    switch (syncType) {
+      case syncProtocol.messageYjsSyncStep1:
+        this.send(socket, syncStep2Frame(this.doc, decoding.readVarUint8Array(decoder)))
+        return
+      case syncProtocol.messageYjsSyncStep2:
+      case syncProtocol.messageYjsUpdate: {
+        const update = decoding.readVarUint8Array(decoder)
+        // Parse before storing: a truncated or garbage update must never reach
+        // the log, where it would break every later load of the board.
+        const parsed = Y.decodeUpdate(update)
+        if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return
+        void this.enqueue(() => this.persistAndApply(update, socket))
+        return
+      }
+      default:
+        throw new BadMessage(`unknown sync message type ${syncType}`)
+    }
+  }
+
+  private async persistAndApply(update: Uint8Array, origin: RoomSocket): Promise<void> {
+    if (this.destroyed) return
+    if (!this.degraded) {
+      try {
+        this.lastSeq = await this.options.persistence.appendUpdate(update)
+        this.unsnapshotted++
+      } catch (error) {
+        this.enterDegraded(error)
+      }
+    }
+    if (this.destroyed) return
+    // Applied even when storage failed: people keep working, the retry loop
+    // writes the whole in-memory document once storage is back.
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } catch (error) {
+      this.log.error('stored update could not be applied', { boardId: this.boardId, error })
+    }
+    if (!this.degraded && this.unsnapshotted >= this.options.compactAfterUpdates) await this.compact()
+  }
+
+  /** Snapshot + delete covered log rows; runs inside the queue, so lastSeq is exact. */
+  private async compact(): Promise<boolean> {
+    if (this.destroyed) return false
+    const snapshot = Y.encodeStateAsUpdate(this.doc)
+    const uptoSeq = this.lastSeq
+    try {
+      await this.options.persistence.compact(snapshot, uptoSeq)
+      this.unsnapshotted = 0
+      if (this.degraded) this.leaveDegraded()
+      return true
+    } catch (error) {
+      if (this.degraded) {
+        this.log.warn('storage still unavailable', { boardId: this.boardId, error: String(error) })
+      } else {
+        // The log still holds every update, so nothing is at risk; try again after another batch.
+        this.log.warn('compaction failed; the update log keeps the data', { boardId: this.boardId, error })
+        this.unsnapshotted = 0
+      }
+      return false
+    }
+  }
+
+  private enterDegraded(error: unknown): void {
+    if (this.degraded) return
+    this.degraded = true
+    this.log.error('storage failed; keeping edits in memory and retrying', { boardId: this.boardId, error })
+    this.sendToAll(encodeStatusFrame({ kind: 'storage', ok: false }))
+    this.retryTimer = setInterval(() => void this.enqueue(() => this.compact()), this.options.storageRetryMs ?? 2000)
+  }
+
+  private leaveDegraded(): void {
+    this.degraded = false
+    if (this.retryTimer) clearInterval(this.retryTimer)
+    this.retryTimer = undefined
+    this.log.info('storage recovered; board written in full', { boardId: this.boardId })
+    this.sendToAll(encodeStatusFrame({ kind: 'storage', ok: true }))
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work)
+    this.tail = result.catch(() => undefined)
+    return result
+  }
+
+  private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {
+    const frame = updateFrame(update)
+    for (const socket of Array.from(this.sockets)) if (socket !== origin) this.send(socket, frame)
+  }
+
+  private sendToAll(frame: Uint8Array): void {
+    for (const socket of Array.from(this.sockets)) this.send(socket, frame)
+  }
+
+  private send(socket: RoomSocket, frame: Uint8Array): void {
+    // A client that stops reading would otherwise grow server memory without bound;
+    // closing it is safe, its provider resyncs everything on reconnect.
+    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.log.info('closing a client that does not keep up', { boardId: this.boardId, buffered: socket.bufferedAmount })
+      this.disconnect(socket, Close.tooSlow)
+      return
+    }
+    try {
+      socket.send(frame)
+    } catch (error) {
+      this.log.warn('send failed', { boardId: this.boardId, error: String(error) })
+      this.disconnect(socket, Close.serverError)
+    }
+  }
+
+  private disconnect(socket: RoomSocket, reason: CloseReason): void {
+    this.handleSocketClose(socket)
+    try {
+      socket.close(reason.code, reason.reason)
+    } catch (error) {
+      this.log.debug('close failed', { error: String(error) })
+    }
+  }
+}

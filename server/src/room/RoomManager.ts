@@ -1,0 +1,233 @@
+/**
+ * Loads rooms on demand and unloads them when idle. Transport- and
+ * storage-free like Room: sockets arrive through RoomSocket, documents through
+ * the `load` / `persistenceFor` functions it is given.
+ *
+ * Races it guards against:
+ * - two clients connect to a cold board at once: they share one load;
+ * - a client sends frames while its board loads: they are buffered and
+ *   replayed after the room exists, so nothing is answered from an empty doc;
+ * - a client connects while an idle room is being flushed: the room stays;
+ * - a board is deleted while it loads: the loaded room is thrown away.
+ */
+import * as Y from 'yjs'
+import { Close, type CloseReason } from '../../../shared/protocol'
+import type { Logger } from '../log'
+import { Room } from './Room'
+import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
+import type { RoomSocket } from './RoomSocket'
+
+/** Dependencies and limits of the room manager. */
+export interface RoomManagerOptions {
+  /** Reads a board's document; undefined when the board does not exist. */
+  load(boardId: string): Promise<LoadedDocument | undefined>
+  /** Storage of one board's document, for its room. */
+  persistenceFor(boardId: string): RoomPersistence
+  log: Logger
+  roomIdleMs: number
+  maxBufferedBytes: number
+  compactAfterUpdates: number
+  awarenessFlushMs?: number
+  storageRetryMs?: number
+}
+
+type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind: 'failed' }
+
+interface Session {
+  boardId: string
+  room: Room | undefined
+  /** Frames received while the board was loading; null once attached. */
+  pending: Uint8Array[] | null
+  pendingBytes: number
+}
+
+/** Live counts for /healthz. */
+export interface RoomStats {
+  rooms: number
+  connections: number
+}
+
+/** Owns every loaded room and routes socket events to the right one. */
+export class RoomManager {
+  private readonly rooms = new Map<string, Room>()
+  private readonly loads = new Map<string, Promise<LoadOutcome>>()
+  private readonly sessions = new Map<RoomSocket, Session>()
+  private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  private shuttingDown = false
+
+  constructor(private readonly options: RoomManagerOptions) {}
+
+  /** Counts for monitoring. */
+  stats(): RoomStats {
+    return { rooms: this.rooms.size, connections: this.sessions.size }
+  }
+
+  /** A socket opened for `boardId` (shape already checked by the transport). */
+  handleSocketConnect(socket: RoomSocket, boardId: string): void {
+    if (this.shuttingDown) {
+      socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
+      return
+    }
+    const session: Session = { boardId, room: undefined, pending: [], pendingBytes: 0 }
+    this.sessions.set(socket, session)
+    const room = this.rooms.get(boardId)
+    if (room) {
+      this.attach(socket, session, room)
+      return
+    }
+    void this.loadRoom(boardId).then((outcome) => {
+      if (this.sessions.get(socket) !== session) return // closed while loading
+      if (outcome.kind === 'loaded') this.attach(socket, session, outcome.room)
+      else this.reject(socket, outcome.kind === 'unknown' ? Close.unknownBoard : Close.loadFailed)
+    })
+  }
+
+  /** A binary frame arrived on `socket`. */
+  handleSocketMessage(socket: RoomSocket, data: Uint8Array): void {
+    const session = this.sessions.get(socket)
+    if (!session || this.shuttingDown) return
+    if (session.room) {
+      session.room.handleSocketMessage(socket, data)
+      return
+    }
+    if (!session.pending) return
+    session.pending.push(data)
+    session.pendingBytes += data.byteLength
+    if (session.pendingBytes > this.options.maxBufferedBytes) this.reject(socket, Close.tooSlow)
+  }
+
+  /** `socket` closed, for whatever reason. */
+  handleSocketClose(socket: RoomSocket): void {
+    const session = this.sessions.get(socket)
+    if (!session) return
+    this.sessions.delete(socket)
+    session.room?.handleSocketClose(socket)
+  }
+
+  /** Closes a board's sockets with board-deleted and drops its room without writing it. */
+  closeBoard(boardId: string): void {
+    this.loads.delete(boardId) // a load in flight is discarded when it finishes
+    this.cancelIdle(boardId)
+    const room = this.rooms.get(boardId)
+    this.rooms.delete(boardId)
+    for (const [socket, session] of Array.from(this.sessions)) {
+      if (session.boardId === boardId) this.reject(socket, Close.boardDeleted)
+    }
+    room?.close(Close.boardDeleted)
+    room?.destroy()
+  }
+
+  /** Closes every socket with server-shutting-down and writes every room to storage. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true
+    for (const timer of this.idleTimers.values()) clearTimeout(timer)
+    this.idleTimers.clear()
+    for (const socket of Array.from(this.sessions.keys())) this.reject(socket, Close.shuttingDown)
+    await Promise.allSettled(Array.from(this.loads.values()))
+    await Promise.all(
+      Array.from(this.rooms.values()).map(async (room) => {
+        room.close(Close.shuttingDown)
+        const flushed = await room.flush()
+        if (!flushed) this.options.log.error('board could not be written at shutdown; recent edits are lost', { boardId: room.boardId })
+        room.destroy()
+      }),
+    )
+    this.rooms.clear()
+  }
+
+  private attach(socket: RoomSocket, session: Session, room: Room): void {
+    this.cancelIdle(room.boardId)
+    const pending = session.pending ?? []
+    session.room = room
+    session.pending = null
+    room.handleSocketConnect(socket)
+    for (const frame of pending) room.handleSocketMessage(socket, frame)
+  }
+
+  private reject(socket: RoomSocket, reason: CloseReason): void {
+    this.handleSocketClose(socket)
+    try {
+      socket.close(reason.code, reason.reason)
+    } catch (error) {
+      this.options.log.debug('close failed', { error: String(error) })
+    }
+  }
+
+  private loadRoom(boardId: string): Promise<LoadOutcome> {
+    const inFlight = this.loads.get(boardId)
+    if (inFlight) return inFlight
+    const load = this.readRoom(boardId).then((outcome) => {
+      const current = this.loads.get(boardId) === load
+      if (current) this.loads.delete(boardId)
+      if (outcome.kind !== 'loaded') return outcome
+      if (!current || this.shuttingDown) {
+        // Deleted (or shutting down) while loading: this copy must never be written back.
+        outcome.room.destroy()
+        return this.shuttingDown ? ({ kind: 'failed' } as const) : ({ kind: 'unknown' } as const)
+      }
+      this.rooms.set(boardId, outcome.room)
+      this.scheduleIdle(boardId) // cancelled by attach() if anyone is still waiting
+      return outcome
+    })
+    this.loads.set(boardId, load)
+    return load
+  }
+
+  private async readRoom(boardId: string): Promise<LoadOutcome> {
+    const doc = new Y.Doc()
+    try {
+      const stored = await this.options.load(boardId)
+      if (!stored) return { kind: 'unknown' }
+      // A failed load must never become an empty room that later overwrites the board.
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+      for (const update of stored.updates) Y.applyUpdate(doc, update)
+      const room: Room = new Room({
+        boardId,
+        doc,
+        lastSeq: stored.lastSeq,
+        persistence: this.options.persistenceFor(boardId),
+        log: this.options.log,
+        maxBufferedBytes: this.options.maxBufferedBytes,
+        compactAfterUpdates: this.options.compactAfterUpdates,
+        awarenessFlushMs: this.options.awarenessFlushMs,
+        storageRetryMs: this.options.storageRetryMs,
+        onEmpty: () => this.scheduleIdle(boardId),
+      })
+      return { kind: 'loaded', room }
+    } catch (error) {
+      doc.destroy()
+      this.options.log.error('board failed to load', { boardId, error })
+      return { kind: 'failed' }
+    }
+  }
+
+  private scheduleIdle(boardId: string): void {
+    if (this.shuttingDown) return
+    this.cancelIdle(boardId)
+    const timer = setTimeout(() => void this.unloadIfIdle(boardId), this.options.roomIdleMs)
+    this.idleTimers.set(boardId, timer)
+  }
+
+  private cancelIdle(boardId: string): void {
+    const timer = this.idleTimers.get(boardId)
+    if (timer) clearTimeout(timer)
+    this.idleTimers.delete(boardId)
+  }
+
+  private async unloadIfIdle(boardId: string): Promise<void> {
+    this.idleTimers.delete(boardId)
+    const room = this.rooms.get(boardId)
+    if (!room || room.socketCount > 0) return
+    const flushed = await room.flush()
+    // Someone may have joined (or the board been deleted) while the snapshot was written.
+    if (this.rooms.get(boardId) !== room || room.socketCount > 0 || this.shuttingDown) return
+    if (!flushed) {
+      // Unloading now would throw away edits that exist only in memory.
+      this.scheduleIdle(boardId)
+      return
+    }
+    this.rooms.delete(boardId)
+    room.destroy()
+    this.options.log.debug('room unloaded', { boardId })
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Builders for the y-websocket frames the room sends: the outer message type
+ * varint followed by the y-protocols payload.
+ */
+import * as encoding from 'lib0/encoding'
+import type { Awareness } from 'y-protocols/awareness'
+import { encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import type * as Y from 'yjs'
+import { MessageType } from '../../../shared/protocol'
+
+/** Sync step 1: our state vector, asking the client for what we lack. */
+export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeSyncStep1(encoder, doc)
+  return encoding.toUint8Array(encoder)
+}
+
+/** Sync step 2: everything the client lacks, given its state vector. */
+export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeSyncStep2(encoder, doc, stateVector)
+  return encoding.toUint8Array(encoder)
+}
+
+/** A document update to relay. */
+export function updateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** An awareness update carrying the given clients' current states. */
+export function awarenessFrame(awareness: Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Awareness)
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, clients))
+  return encoding.toUint8Array(encoder)
+}

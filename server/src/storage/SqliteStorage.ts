@@ -1,0 +1,152 @@
+/**
+ * The default storage adapter: one SQLite file (DATA_DIR/whiteboard.db) in
+ * WAL mode via better-sqlite3. better-sqlite3 is synchronous, so an append has
+ * reached the WAL (and, with synchronous=FULL, the disk) when the returned
+ * promise is created; the async signature is for other adapters.
+ *
+ * Images are stored as blobs in the same file rather than under DATA_DIR/assets:
+ * they are at most MAX_ASSET_BYTES, deleting a board removes its images in the
+ * same transaction (no orphan files), and an operator backs up one file.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { BoardMeta } from '../../../shared/api'
+import { isLanguage } from '../../../shared/languages'
+import type { SqliteSynchronous } from '../config'
+import type { LoadedDocument } from '../room/RoomPersistence'
+import { migrate } from './sqliteSchema'
+import { StorageUnavailableError, type Storage, type StoredAsset } from './Storage'
+
+/** File name of the database inside DATA_DIR. */
+export const DATABASE_FILE = 'whiteboard.db'
+
+interface BoardRow {
+  id: string
+  title: string
+  language: string
+  created_at: number
+  updated_at: number
+}
+
+interface AssetRow {
+  id: string
+  board_id: string
+  mime_type: string
+  data: Buffer
+  created_at: number
+}
+
+// Failures of the environment rather than of our SQL: the disk, permissions, locks.
+const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PERM|NOMEM)/
+
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays; this wraps without copying. */
+function blob(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+}
+
+function toBoardMeta(row: BoardRow): BoardMeta {
+  // The column is only written from validated input; a bad value means a hand-edited database.
+  if (!isLanguage(row.language)) throw new Error(`board ${row.id} has unknown language ${row.language}`)
+  return { id: row.id, title: row.title, language: row.language, createdAt: row.created_at, updatedAt: row.updated_at }
+}
+
+/** Opens (creating and migrating if needed) the database in `dataDir`. */
+export function openSqliteStorage(dataDir: string, options: { synchronous: SqliteSynchronous }): Storage {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const db = new Database(path.join(dataDir, DATABASE_FILE))
+  db.pragma('journal_mode = WAL')
+  db.pragma(`synchronous = ${options.synchronous}`)
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  migrate(db)
+
+  const statements = {
+    insertBoard: db.prepare(
+      'INSERT INTO boards (id, title, language, created_at, updated_at) VALUES (@id, @title, @language, @createdAt, @updatedAt)',
+    ),
+    listBoards: db.prepare<[], BoardRow>('SELECT * FROM boards ORDER BY updated_at DESC, created_at DESC'),
+    getBoard: db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?'),
+    renameBoard: db.prepare<[string, number, string]>('UPDATE boards SET title = ?, updated_at = ? WHERE id = ?'),
+    deleteBoard: db.prepare<[string]>('DELETE FROM boards WHERE id = ?'),
+    touchBoard: db.prepare<[number, string]>('UPDATE boards SET updated_at = max(updated_at, ?) WHERE id = ?'),
+    getSnapshot: db.prepare<[string], { data: Buffer; upto_seq: number }>('SELECT data, upto_seq FROM snapshots WHERE board_id = ?'),
+    upsertSnapshot: db.prepare<[string, Uint8Array, number]>(
+      'INSERT INTO snapshots (board_id, data, upto_seq) VALUES (?, ?, ?) ON CONFLICT (board_id) DO UPDATE SET data = excluded.data, upto_seq = max(upto_seq, excluded.upto_seq)',
+    ),
+    listUpdates: db.prepare<[string], { seq: number; data: Buffer }>('SELECT seq, data FROM updates WHERE board_id = ? ORDER BY seq'),
+    insertUpdate: db.prepare<[string, Uint8Array]>('INSERT INTO updates (board_id, data) VALUES (?, ?)'),
+    deleteUpdatesUpTo: db.prepare<[string, number]>('DELETE FROM updates WHERE board_id = ? AND seq <= ?'),
+    insertAsset: db.prepare(
+      'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
+    ),
+    getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+  }
+
+  const createBoard = db.transaction((meta: BoardMeta, snapshot: Uint8Array) => {
+    const { id, title, language, createdAt, updatedAt } = meta
+    statements.insertBoard.run({ id, title, language, createdAt, updatedAt })
+    statements.upsertSnapshot.run(meta.id, blob(snapshot), 0)
+  })
+  const appendUpdate = db.transaction((boardId: string, update: Uint8Array, now: number): number => {
+    const seq = Number(statements.insertUpdate.run(boardId, blob(update)).lastInsertRowid)
+    statements.touchBoard.run(now, boardId)
+    return seq
+  })
+  const compact = db.transaction((boardId: string, snapshot: Uint8Array, uptoSeq: number) => {
+    statements.upsertSnapshot.run(boardId, blob(snapshot), uptoSeq)
+    statements.deleteUpdatesUpTo.run(boardId, uptoSeq)
+  })
+  const loadDocument = db.transaction((boardId: string): LoadedDocument | undefined => {
+    if (!statements.getBoard.get(boardId)) return undefined
+    const snapshot = statements.getSnapshot.get(boardId)
+    const rows = statements.listUpdates.all(boardId)
+    const lastSeq = Math.max(snapshot?.upto_seq ?? 0, rows.at(-1)?.seq ?? 0)
+    return { snapshot: snapshot ? new Uint8Array(snapshot.data) : null, updates: rows.map((row) => new Uint8Array(row.data)), lastSeq }
+  })
+
+  /** Runs `fn`, turning environmental SQLite failures into StorageUnavailableError. */
+  async function guard<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      return fn()
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (typeof code === 'string' && UNAVAILABLE_CODES.test(code)) {
+        throw new StorageUnavailableError(`${what} failed: ${code}`, { cause: error })
+      }
+      throw error
+    }
+  }
+
+  return {
+    createBoard: (meta, snapshot) => guard('create board', () => createBoard(meta, snapshot)),
+    listBoards: () => guard('list boards', () => statements.listBoards.all().map(toBoardMeta)),
+    getBoard: (id) =>
+      guard('get board', () => {
+        const row = statements.getBoard.get(id)
+        return row ? toBoardMeta(row) : undefined
+      }),
+    renameBoard: (id, title, now) =>
+      guard('rename board', () => {
+        if (statements.renameBoard.run(title, now, id).changes === 0) return undefined
+        const row = statements.getBoard.get(id)
+        return row ? toBoardMeta(row) : undefined
+      }),
+    deleteBoard: (id) => guard('delete board', () => statements.deleteBoard.run(id).changes > 0),
+    touchBoard: (id, now) => guard('touch board', () => void statements.touchBoard.run(now, id)),
+    loadDocument: (boardId) => guard('load document', () => loadDocument(boardId)),
+    appendUpdate: (boardId, update, now) => guard('append update', () => appendUpdate(boardId, update, now)),
+    compact: (boardId, snapshot, uptoSeq) => guard('compact', () => compact(boardId, snapshot, uptoSeq)),
+    putAsset: ({ id, boardId, mimeType, data, createdAt }: StoredAsset) =>
+      guard('store image', () => void statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt })),
+    getAsset: (id) =>
+      guard('read image', () => {
+        const row = statements.getAsset.get(id)
+        if (!row) return undefined
+        return { id: row.id, boardId: row.board_id, mimeType: row.mime_type, data: new Uint8Array(row.data), createdAt: row.created_at }
+      }),
+    close: async () => {
+      if (db.open) db.close()
+    },
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The storage port: everything the server keeps on disk, behind one small
+ * asynchronous interface (in the spirit of Hocuspocus' fetch/store), so a
+ * PostgreSQL adapter can replace SQLite without touching rooms or HTTP.
+ */
+import type { BoardMeta } from '../../../shared/api'
+import type { LoadedDocument } from '../room/RoomPersistence'
+
+/** An uploaded image. */
+export interface StoredAsset {
+  id: string
+  boardId: string
+  mimeType: string
+  data: Uint8Array
+  createdAt: number
+}
+
+/**
+ * Storage could not do its job (disk full, read-only, locked). Adapters throw
+ * this for environmental failures so HTTP can answer 503 instead of 500.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StorageUnavailableError'
+  }
+}
+
+/** Board metadata, documents and assets. */
+export interface Storage {
+  /** Creates a board with its seeded document snapshot, atomically. */
+  createBoard(meta: BoardMeta, snapshot: Uint8Array): Promise<void>
+  /** All boards, most recently updated first. */
+  listBoards(): Promise<BoardMeta[]>
+  getBoard(id: string): Promise<BoardMeta | undefined>
+  /** Renames a board and marks it updated; undefined when it does not exist. */
+  renameBoard(id: string, title: string, now: number): Promise<BoardMeta | undefined>
+  /** Deletes a board with its document and assets; false when it did not exist. */
+  deleteBoard(id: string): Promise<boolean>
+  /** Marks a board as changed at `now`. */
+  touchBoard(id: string, now: number): Promise<void>
+
+  /** Snapshot plus the updates stored after it; undefined when the board does not exist. */
+  loadDocument(boardId: string): Promise<LoadedDocument | undefined>
+  /** Appends one update to a board's log (and marks the board updated); resolves to its sequence number. */
+  appendUpdate(boardId: string, update: Uint8Array, now: number): Promise<number>
+  /** Replaces the snapshot and deletes log entries with seq <= uptoSeq, in one transaction. */
+  compact(boardId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+
+  putAsset(asset: StoredAsset): Promise<void>
+  getAsset(id: string): Promise<StoredAsset | undefined>
+
+  /** Releases the database; no call may follow. */
+  close(): Promise<void>
+}

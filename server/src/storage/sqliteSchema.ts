@@ -1,0 +1,59 @@
+/**
+ * The SQLite schema and its migrations. Each migration runs once, in order,
+ * inside a transaction; `schema_version` records how far a database has come,
+ * so an older database is upgraded in place and a newer one is refused.
+ */
+import type Database from 'better-sqlite3'
+
+const MIGRATIONS: string[] = [
+  // 1: boards, their document (snapshot + update log) and their images.
+  `
+  CREATE TABLE boards (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX boards_updated_at ON boards (updated_at DESC);
+  CREATE TABLE snapshots (
+    board_id TEXT PRIMARY KEY REFERENCES boards (id) ON DELETE CASCADE,
+    data BLOB NOT NULL,
+    upto_seq INTEGER NOT NULL
+  );
+  -- AUTOINCREMENT: sequence numbers are never reused, so "delete seq <= n" after
+  -- a compaction can never hit an update appended later.
+  CREATE TABLE updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX updates_board_seq ON updates (board_id, seq);
+  CREATE TABLE assets (
+    id TEXT PRIMARY KEY,
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    mime_type TEXT NOT NULL,
+    data BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX assets_board ON assets (board_id);
+  `,
+]
+
+/** The schema version this server writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length
+
+/** Brings `db` up to SCHEMA_VERSION; throws if the file is from a newer server. */
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)')
+  const row = db.prepare<[], { version: number }>('SELECT version FROM schema_version').get()
+  const current = row?.version ?? 0
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${current} is newer than this server understands (${SCHEMA_VERSION}); upgrade the server`)
+  }
+  db.transaction(() => {
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) db.exec(MIGRATIONS[version - 1])
+    if (row) db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION)
+    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION)
+  })()
+}

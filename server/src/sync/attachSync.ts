@@ -1,0 +1,102 @@
+/**
+ * The websocket endpoint `/sync/<boardId>`: upgrades on the HTTP server and
+ * hands each connection to the room manager through WsRoomSocket. Thin on
+ * purpose; the protocol lives in the room core.
+ */
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { isBoardId } from '../../../shared/boardId'
+import { Close, SYNC_PATH } from '../../../shared/protocol'
+import type { Logger } from '../log'
+import type { RoomManager } from '../room/RoomManager'
+import { WsRoomSocket } from './WsRoomSocket'
+
+// Finds connections whose peer vanished without a FIN (laptop lid closed, NAT
+// dropped), which would otherwise count as connected forever.
+const HEARTBEAT_MS = 30_000
+
+/** ws' close code for an oversized message. */
+const WS_MESSAGE_TOO_BIG = 1009
+
+/** Options of the sync endpoint. */
+export interface SyncOptions {
+  maxMessageBytes: number
+  log: Logger
+}
+
+/** Board id from a request path of the form /sync/<boardId>; undefined for other paths. */
+export function boardIdFromPath(url: string | undefined): string | undefined {
+  const pathname = new URL(url ?? '/', 'http://localhost').pathname
+  if (!pathname.startsWith(`${SYNC_PATH}/`)) return undefined
+  return pathname.slice(SYNC_PATH.length + 1)
+}
+
+/** Serves websocket sync on `server`; returns a function that stops it. */
+export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes, log }: SyncOptions): () => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false })
+  const alive = new WeakSet<WebSocket>()
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const boardId = boardIdFromPath(req.url)
+    if (boardId === undefined) {
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, boardId))
+  }
+
+  const onConnection = (ws: WebSocket, boardId: string) => {
+    renameOversizeClose(ws)
+    const socket = new WsRoomSocket(ws)
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+    ws.on('error', (error) => log.debug('websocket error', { boardId, error: String(error) }))
+    ws.on('close', () => rooms.handleSocketClose(socket))
+    // The browser only learns why through the close code, so accept first, then close.
+    if (!isBoardId(boardId)) {
+      socket.close(Close.unknownBoard.code, Close.unknownBoard.reason)
+      return
+    }
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary || !Buffer.isBuffer(data)) {
+        rooms.handleSocketClose(socket)
+        socket.close(Close.badMessage.code, Close.badMessage.reason)
+        return
+      }
+      rooms.handleSocketMessage(socket, data)
+    })
+    rooms.handleSocketConnect(socket, boardId)
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+
+  server.on('upgrade', onUpgrade)
+  return () => {
+    clearInterval(heartbeat)
+    server.off('upgrade', onUpgrade)
+    for (const ws of wss.clients) ws.terminate()
+    wss.close()
+  }
+}
+
+/**
+ * ws enforces maxPayload itself (before buffering the frame) and closes with
+ * the generic 1009; this renames that close to our message-too-large so the
+ * client can tell the user what happened.
+ */
+function renameOversizeClose(ws: WebSocket): void {
+  const close = ws.close.bind(ws)
+  ws.close = (code?: number, reason?: string | Buffer) =>
+    code === WS_MESSAGE_TOO_BIG ? close(Close.messageTooLarge.code, Close.messageTooLarge.reason) : close(code, reason)
+}
