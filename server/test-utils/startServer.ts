@@ -1,0 +1,195 @@
+/**
+ * Test helpers shared by the server tests and the browser end-to-end tests:
+ * a REAL server process on an ephemeral port with its own data directory, and
+ * stock y-websocket clients connected to it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import type { BoardMeta } from '../../shared/api'
+import type { Language } from '../../shared/languages'
+import { SYNC_PATH } from '../../shared/protocol'
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const ENTRY = path.join(REPO_ROOT, 'server/src/main.ts')
+const STARTUP_TIMEOUT_MS = 20_000
+const STOP_TIMEOUT_MS = 10_000
+
+/** Options for startServer. */
+export interface StartServerOptions {
+  /** Reuse a data directory (restart scenarios); default: a fresh one under os.tmpdir(). */
+  dataDir?: string
+  /** Extra environment, e.g. { ROOM_IDLE_MS: '200' }. */
+  env?: Record<string, string>
+}
+
+/** A running server process. */
+export interface TestServer {
+  /** http://127.0.0.1:<port> */
+  url: string
+  /** ws://127.0.0.1:<port>/sync — pass as WebsocketProvider's serverUrl, with the board id as room name. */
+  wsUrl: string
+  port: number
+  dataDir: string
+  proc: ChildProcess
+  /** Everything the process wrote to stderr so far (JSON log lines). */
+  stderr(): string
+  /** SIGTERM, then waits for the exit; rejects if the exit code is not 0. */
+  stop(): Promise<void>
+  /** SIGKILL (no chance to flush), then waits for the exit. */
+  kill9(): Promise<void>
+  /** Stops the process if still running and starts a new one on the same data directory. */
+  restart(): Promise<TestServer>
+}
+
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
+  return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
+}
+
+/** Spawns `node --import tsx server/src/main.ts` and waits for its "listening" line. */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'whiteboard-test-'))
+  const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.add(proc)
+  proc.once('exit', () => running.delete(proc))
+  let stderr = ''
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-100_000)
+  })
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = ''
+    const fail = (why: string) => {
+      clearTimeout(timer)
+      proc.kill('SIGKILL')
+      reject(new Error(`server ${why}; stderr:\n${stderr}`))
+    }
+    const timer = setTimeout(() => fail(`did not print its listening line within ${STARTUP_TIMEOUT_MS} ms`), STARTUP_TIMEOUT_MS)
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+      const match = /workshop-whiteboard listening on http:\/\/[^\s:]+:(\d+)/.exec(stdout)
+      if (match) {
+        clearTimeout(timer)
+        resolve(Number(match[1]))
+      }
+    })
+    proc.once('exit', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`))
+  })
+
+  const url = `http://127.0.0.1:${port}`
+  const server: TestServer = {
+    url,
+    wsUrl: `ws://127.0.0.1:${port}${SYNC_PATH}`,
+    port,
+    dataDir,
+    proc,
+    stderr: () => stderr,
+    async stop() {
+      const done = exited(proc)
+      if (proc.exitCode !== null || proc.signalCode !== null) return
+      proc.kill('SIGTERM')
+      const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS)
+      const { code, signal } = await done
+      clearTimeout(timer)
+      if (code !== 0) throw new Error(`server exited with code ${code} (signal ${signal}) on SIGTERM; stderr:\n${stderr}`)
+    },
+    async kill9() {
+      const done = exited(proc)
+      proc.kill('SIGKILL')
+      await done
+    },
+    async restart() {
+      if (proc.exitCode === null && proc.signalCode === null) await server.stop()
+      return startServer({ ...options, dataDir })
+    },
+  }
+  return server
+}
+
+/** Creates a board through the API (as a facilitator would) and returns its metadata. */
+export async function createBoard(url: string, title = 'Test board', language: Language = 'en'): Promise<BoardMeta> {
+  const res = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title, language }),
+  })
+  if (res.status !== 201) throw new Error(`POST /api/boards answered ${res.status}: ${await res.text()}`)
+  return (await res.json()) as BoardMeta
+}
+
+/** Polls `check` until it returns a truthy value; rejects with `what` after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** GET /healthz. */
+export async function health(url: string): Promise<{ ok: boolean; rooms: number; connections: number; uptimeSeconds: number }> {
+  const res = await fetch(`${url}/healthz`)
+  return (await res.json()) as { ok: boolean; rooms: number; connections: number; uptimeSeconds: number }
+}
+
+/** A stock y-websocket client connected to one board. */
+export interface TestClient {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  /** Resolves once the first sync with the server completed. */
+  synced: Promise<void>
+  /** Resolves with the close event once the server closes the connection with a 4xxx code. */
+  closed: Promise<{ code: number; reason: string }>
+  destroy(): void
+}
+
+/** Connects a stock WebsocketProvider (no BroadcastChannel, so every byte goes through the server). */
+export function connectClient(
+  wsUrl: string,
+  boardId: string,
+  opts: { doc?: Y.Doc; connect?: boolean; maxBackoffTime?: number } = {},
+): TestClient {
+  const doc = opts.doc ?? new Y.Doc()
+  const provider = new WebsocketProvider(wsUrl, boardId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    connect: opts.connect ?? true,
+    maxBackoffTime: opts.maxBackoffTime ?? 500,
+  })
+  const synced = new Promise<void>((resolve) => {
+    if (provider.synced) resolve()
+    else provider.on('sync', (isSynced: boolean) => isSynced && resolve())
+  })
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    provider.on('connection-close', (event) => {
+      if (event && event.code >= 4000) resolve({ code: event.code, reason: event.reason })
+    })
+  })
+  return {
+    doc,
+    provider,
+    synced,
+    closed,
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * User story: people on one board see each other's edits, a late joiner gets
+ * everything, and a new board already has its document and first page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { getMetaMap, getRecordsMap, SCHEMA_KEY, yMapToRecord } from '../../shared/documentLayout'
+import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+
+describe('collaborating on a board', () => {
+  let server: TestServer
+  const clients: TestClient[] = []
+  const connect = (boardId: string) => {
+    const client = connectClient(server.wsUrl, boardId)
+    clients.push(client)
+    return client
+  }
+
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(async () => {
+    for (const client of clients) client.destroy()
+    await server?.stop()
+  })
+
+  it('starts a new board with the tldraw document and a first page named in its language', async () => {
+    const board = await createBoard(server.url, 'Taller', 'es')
+    const client = connect(board.id)
+    await client.synced
+    const records = getRecordsMap(client.doc)
+    expect(yMapToRecord(records.get('document:document')!)).toMatchObject({ id: 'document:document', typeName: 'document' })
+    expect(yMapToRecord(records.get('page:page')!)).toMatchObject({ id: 'page:page', typeName: 'page', name: 'Página 1', index: 'a1' })
+    const schema = getMetaMap(client.doc).get(SCHEMA_KEY) as { schemaVersion?: number } | undefined
+    expect(schema?.schemaVersion).toBeGreaterThanOrEqual(2)
+  })
+
+  it('shows each edit to the other person and gives a late joiner everything', async () => {
+    const board = await createBoard(server.url)
+    const ana = connect(board.id)
+    const bram = connect(board.id)
+    await Promise.all([ana.synced, bram.synced])
+
+    getRecordsMap(ana.doc).set('shape:a', new Y.Map<unknown>([['id', 'shape:a'], ['typeName', 'shape']]))
+    getRecordsMap(bram.doc).set('shape:b', new Y.Map<unknown>([['id', 'shape:b'], ['typeName', 'shape']]))
+    await waitFor(() => getRecordsMap(ana.doc).has('shape:b') && getRecordsMap(bram.doc).has('shape:a'), 'both edits on both sides')
+
+    const late = connect(board.id)
+    await late.synced
+    const ids = Array.from(getRecordsMap(late.doc).keys()).sort()
+    expect(ids).toEqual(['document:document', 'page:page', 'shape:a', 'shape:b'])
+    expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(ana.doc))
+  })
+
+  it('relays presence, and removes a person who leaves', async () => {
+    const board = await createBoard(server.url)
+    const ana = connect(board.id)
+    const bram = connect(board.id)
+    await Promise.all([ana.synced, bram.synced])
+    ana.provider.awareness.setLocalStateField('user', { name: 'Ana' })
+    await waitFor(() => bram.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name === 'Ana', 'Ana visible to Bram')
+    ana.provider.disconnect()
+    await waitFor(() => !bram.provider.awareness.getStates().has(ana.doc.clientID), 'Ana gone for Bram')
+  })
+})
