@@ -1,0 +1,229 @@
+/**
+ * `npm run bench` — load and latency benchmark of OUR sync server against the
+ * stock y-websocket REFERENCE server (@y/websocket-server), side by side.
+ *
+ *   npm run bench                      full run (~15 min), writes bench/results/latest.json + docs/benchmarks.md
+ *   npm run bench -- --quick           smoke run (<2 min), writes bench/results/quick.json only
+ *   options:
+ *     --servers=ours,reference         which servers (default both; ours is skipped if server/src/main.ts is missing)
+ *     --workloads=workshop,capacity,cold
+ *     --n=25,50,100,200                workshop room sizes   (env BENCH_N)
+ *     --rooms=50,100,200,300,500       capacity steps        (env BENCH_ROOMS)
+ *     --notes=1000,5000                cold-load board sizes (env BENCH_NOTES)
+ *     --window=15                      seconds measured per step
+ *     --docs / --no-docs               force writing / not writing docs/benchmarks.md
+ *     --out=path.json                  results file
+ *   env BENCH_WORKERS                  generator worker threads (default: cores - 1, at least 1)
+ *   env BENCH_SERVER_NODE_ARGS         extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *
+ * A benchmark, not a test: it always exits 0 after writing what it measured
+ * (1 only if it could not run at all). Every child process is killed on exit.
+ */
+import { execSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Generator, defaultWorkerCount } from './lib/generator'
+import { Deadline } from './lib/deadline'
+import { killAllChildren, oursAvailable, REPO_ROOT, type ServerKind } from './lib/servers'
+import { machineDescription } from './lib/procstats'
+import { runWorkshop, type WorkshopConfig, type WorkshopRow } from './workloads/workshop'
+import { runCapacity, type CapacityConfig, type CapacityResult } from './workloads/capacity'
+import { runColdLoad, type ColdConfig, type ColdRow } from './workloads/coldLoad'
+import { inspectDataDir, type PersistenceEvidence } from './workloads/persistence'
+import { renderMarkdown, evaluateTargets } from './lib/report'
+
+const args = process.argv.slice(2)
+const flag = (name: string) => args.includes(`--${name}`)
+const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=').slice(1).join('=')
+const list = (v: string | undefined): number[] | undefined =>
+  v ? v.split(',').map((x) => Number(x.trim())).filter((x) => Number.isFinite(x) && x > 0) : undefined
+
+const quick = flag('quick')
+const ROOM_IDLE_MS = 500
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+const windowSeconds = Number(opt('window') ?? (quick ? 5 : 15))
+
+const workshopCfg: WorkshopConfig = {
+  ns: list(opt('n') ?? process.env.BENCH_N) ?? (quick ? [10, 25] : [25, 50, 100, 200]),
+  activeFraction: 0.3,
+  cursorHz: 20,
+  editEveryMs: 2000,
+  warmupSeconds: quick ? 2 : 3,
+  windowSeconds,
+  drainMs: 2000,
+  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs },
+}
+const capacityCfg: CapacityConfig = {
+  steps: list(opt('rooms') ?? process.env.BENCH_ROOMS) ?? (quick ? [10, 20] : [50, 100, 200, 300, 500]),
+  clientsPerRoom: 5,
+  cursorHz: 2,
+  editEveryMs: 5000,
+  warmupSeconds: quick ? 2 : 5,
+  windowSeconds: quick ? 5 : Math.max(10, Math.round(windowSeconds * 0.8)),
+  drainMs: 2000,
+  p99LimitMs: 100,
+  graceMs: 2000,
+  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs },
+}
+const coldCfg: ColdConfig = {
+  sizes: list(opt('notes') ?? process.env.BENCH_NOTES) ?? (quick ? [1000] : [1000, 5000]),
+  reps: quick ? 3 : 7,
+  notesPerTransaction: 50,
+  server: { roomIdleMs: ROOM_IDLE_MS, extraNodeArgs: serverNodeArgs },
+}
+
+const allWorkloads = ['workshop', 'capacity', 'cold']
+const workloads = (opt('workloads') ?? allWorkloads.join(',')).split(',').filter((w) => allWorkloads.includes(w))
+let servers = (opt('servers') ?? 'reference,ours').split(',').filter((s): s is ServerKind => s === 'ours' || s === 'reference')
+const notes: string[] = []
+if (servers.includes('ours') && !oursAvailable()) {
+  servers = servers.filter((s) => s !== 'ours')
+  notes.push('OUR server (server/src/main.ts) does not exist yet in this tree: only the reference server was measured.')
+}
+const writeDocs = flag('docs') || (!quick && !flag('no-docs'))
+const outFile = opt('out') ?? join(REPO_ROOT, 'bench/results', quick ? 'quick.json' : 'latest.json')
+const deadline = new Deadline(quick ? 4 * 60_000 : 25 * 60_000)
+
+function gitInfo(): { commit: string; dirty: boolean } {
+  try {
+    const commit = execSync('git rev-parse --short HEAD', { cwd: REPO_ROOT }).toString().trim()
+    const dirty = execSync('git status --porcelain -- server shared', { cwd: REPO_ROOT }).toString().trim().length > 0
+    return { commit, dirty }
+  } catch {
+    return { commit: 'unknown', dirty: false }
+  }
+}
+
+let gen: Generator | null = null
+let exiting = false
+async function shutdown(code: number): Promise<never> {
+  if (!exiting) {
+    exiting = true
+    killAllChildren('SIGTERM')
+    setTimeout(() => killAllChildren('SIGKILL'), 2000).unref()
+    await gen?.close().catch(() => 0)
+    killAllChildren('SIGKILL')
+  }
+  process.exit(code)
+}
+process.on('SIGINT', () => void shutdown(130))
+process.on('SIGTERM', () => void shutdown(143))
+process.on('exit', () => killAllChildren('SIGKILL'))
+process.on('uncaughtException', (e) => {
+  console.error('uncaught:', e)
+  void shutdown(1)
+})
+
+const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a)
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString()
+  gen = await Generator.create(defaultWorkerCount())
+  log(`generator: ${gen.size} worker thread(s); servers: ${servers.join(', ')}; workloads: ${workloads.join(', ')}${quick ? ' (quick)' : ''}`)
+  const workshop: WorkshopRow[] = []
+  const capacity: CapacityResult[] = []
+  const cold: ColdRow[] = []
+  let persistence: PersistenceEvidence | null = null
+
+  if (workloads.includes('workshop')) {
+    for (const n of workshopCfg.ns) {
+      // alternate which server goes first so slow drift of the machine does not favour one
+      const order = workshopCfg.ns.indexOf(n) % 2 === 0 ? servers : [...servers].reverse()
+      for (const kind of order) {
+        if (deadline.remainingMs() < 60_000) {
+          notes.push(`workshop N=${n} on ${kind} skipped: run time budget exhausted`)
+          continue
+        }
+        log(`workshop: ${kind} N=${n} …`)
+        const isLast = n === Math.max(...workshopCfg.ns)
+        const row = await runWorkshop(kind, gen, workshopCfg, n, deadline, async (_row, dataDir) => {
+          if (kind === 'ours' && isLast) persistence = inspectDataDir(dataDir)
+        })
+        workshop.push(row)
+        const r = row.result
+        log(
+          `  ${kind} N=${n}: ` +
+            (r
+              ? `aw p99 ${r.awareness.p99} ms (${r.awareness.framesPerClientPerSec} fr/s/client, delivered ${r.awareness.deliveredFraction}), ` +
+                `edit p99 ${r.edits.p99} ms (delivered ${r.edits.deliveredFraction}), drops ${r.droppedSinceConnect}, ` +
+                `server CPU ${r.cpu.serverCpuPct}% gen CPU ${r.cpu.generatorCpuPct}% host ${r.cpu.hostCpuPct}%` +
+                (r.updateLogWrite ? `, log write p99 ${r.updateLogWrite.p99} ms` : '') +
+                (r.limits.length ? ` [${r.limits.join('; ')}]` : '')
+              : `failed: ${row.error}`),
+        )
+      }
+    }
+  }
+  if (workloads.includes('capacity')) {
+    for (const kind of servers) {
+      if (deadline.remainingMs() < 90_000) {
+        notes.push(`capacity on ${kind} skipped: run time budget exhausted`)
+        continue
+      }
+      log(`capacity: ${kind} steps ${capacityCfg.steps.join(',')} …`)
+      const res = await runCapacity(kind, gen, capacityCfg, deadline)
+      capacity.push(res)
+      for (const s of res.steps) {
+        log(
+          `  ${kind} ${s.rooms} rooms: edit p99 ${s.result.edits.p99} ms, aw p99 ${s.result.awareness.p99} ms, ` +
+            `drops ${s.result.droppedSinceConnect}, server CPU ${s.result.cpu.serverCpuPct}% gen CPU ${s.result.cpu.generatorCpuPct}% host ${s.result.cpu.hostCpuPct}%` +
+            (s.result.updateLogWrite ? `, log write p99 ${s.result.updateLogWrite.p99} ms` : '') +
+            (s.result.limits.length ? ` [${s.result.limits.join('; ')}]` : ''),
+        )
+      }
+      log(`  ${kind}: ${res.stoppedBecause}; memory ${JSON.stringify(res.memory)}${res.error ? '; error ' + res.error : ''}`)
+    }
+  }
+  if (workloads.includes('cold')) {
+    for (const kind of servers) {
+      if (deadline.remainingMs() < 30_000) {
+        notes.push(`cold load on ${kind} skipped: run time budget exhausted`)
+        continue
+      }
+      log(`cold load: ${kind} sizes ${coldCfg.sizes.join(',')} …`)
+      const rows = await runColdLoad(kind, coldCfg, deadline)
+      cold.push(...rows)
+      for (const r of rows) {
+        log(`  ${kind} ${r.notes} notes (${r.docBytes} B): synced p50 ${r.syncedMs.p50} ms max ${r.syncedMs.max} ms, fromDisk ${r.fromDisk}${r.error ? ', error ' + r.error : ''}`)
+      }
+    }
+  }
+
+  const results = {
+    kind: 'workshop-whiteboard benchmark',
+    quick,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    git: gitInfo(),
+    machine: machineDescription(),
+    generator: { workers: gen.size, note: 'worker_threads in the bench process; generator CPU = /proc/self/stat of that process (all threads)' },
+    config: { workshop: workshopCfg, capacity: capacityCfg, cold: coldCfg, roomIdleMs: ROOM_IDLE_MS },
+    servers,
+    workshop,
+    capacity,
+    cold,
+    persistence,
+    notes,
+  }
+  const withTargets = { ...results, targets: evaluateTargets(results) }
+  mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true })
+  writeFileSync(outFile, JSON.stringify(withTargets, null, 2) + '\n')
+  log(`results: ${outFile}`)
+  const md = renderMarkdown(withTargets)
+  if (writeDocs) {
+    writeFileSync(join(REPO_ROOT, 'docs/benchmarks.md'), md)
+    log('wrote docs/benchmarks.md')
+  } else {
+    writeFileSync(outFile.replace(/\.json$/, '.md'), md)
+    log(`markdown: ${outFile.replace(/\.json$/, '.md')}`)
+  }
+  for (const t of withTargets.targets) log(`target ${t.status.toUpperCase().padEnd(8)} ${t.name}: ${t.detail}`)
+}
+
+main().then(
+  () => shutdown(0),
+  (e) => {
+    console.error(e)
+    void shutdown(1)
+  },
+)

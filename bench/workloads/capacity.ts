@@ -1,0 +1,154 @@
+/**
+ * Workload 2 "capacity": many rooms of 5 clients each, stepping the number of
+ * rooms up (clients of earlier steps stay connected and keep working) until
+ * p99 edit fan-out latency passes the limit. Lighter traffic per client: every
+ * client is active, cursor at 2 Hz, a note created or moved every 5 s.
+ *
+ * Also the memory check: server RSS at start-up, at the largest step, and
+ * after every client disconnected and the room idle grace period passed.
+ */
+import type { ClientSpec } from '../lib/genWorker'
+import { measureWindow, type ConnectResult, type Generator, type WindowResult } from '../lib/generator'
+import { readRssBytes } from '../lib/procstats'
+import {
+  createBoards,
+  healthz,
+  sleep,
+  startServer,
+  waitRoomsUnloaded,
+  type Health,
+  type ServerKind,
+  type StartOptions,
+} from '../lib/servers'
+import type { Deadline } from '../lib/deadline'
+
+export interface CapacityConfig {
+  steps: number[]
+  clientsPerRoom: number
+  cursorHz: number
+  editEveryMs: number
+  warmupSeconds: number
+  windowSeconds: number
+  drainMs: number
+  p99LimitMs: number
+  graceMs: number
+  server: StartOptions
+}
+
+export interface CapacityStep {
+  rooms: number
+  connections: number
+  connect: ConnectResult
+  health: Health | null
+  result: WindowResult
+  serverRssBytes: number | null
+}
+
+export interface CapacityResult {
+  server: ServerKind
+  steps: CapacityStep[]
+  /** Largest step whose p99 edit latency stayed under the limit. */
+  maxRoomsUnderLimit: number | null
+  stoppedBecause: string
+  memory: {
+    startRssBytes: number | null
+    peakRssBytes: number | null
+    peakRooms: number
+    afterGraceRssBytes: number | null
+    graceWaitedMs: number | null
+    roomsAfterGrace: number | null
+    note: string
+  }
+  error?: string
+}
+
+export async function runCapacity(kind: ServerKind, gen: Generator, cfg: CapacityConfig, deadline: Deadline): Promise<CapacityResult> {
+  const server = await startServer(kind, cfg.server)
+  const out: CapacityResult = {
+    server: kind,
+    steps: [],
+    maxRoomsUnderLimit: null,
+    stoppedBecause: 'all steps run',
+    memory: {
+      startRssBytes: null,
+      peakRssBytes: null,
+      peakRooms: 0,
+      afterGraceRssBytes: null,
+      graceWaitedMs: null,
+      roomsAfterGrace: null,
+      note: '',
+    },
+  }
+  const roomSize = new Map<string, number>()
+  try {
+    await sleep(1500)
+    out.memory.startRssBytes = readRssBytes(server.pid)
+    for (const target of cfg.steps) {
+      if (deadline.remainingMs() < (cfg.windowSeconds + cfg.warmupSeconds + 30) * 1000) {
+        out.stoppedBecause = 'run time budget'
+        break
+      }
+      const need = target - roomSize.size
+      if (need <= 0) continue
+      const ids = await createBoards(server, need, 'bench capacity')
+      const specs: ClientSpec[] = []
+      for (const id of ids) {
+        roomSize.set(id, cfg.clientsPerRoom)
+        for (let k = 0; k < cfg.clientsPerRoom; k++) {
+          specs.push({ key: `r${roomSize.size}c${k}`, serverUrl: server.wsUrl, room: id, active: true })
+        }
+      }
+      const connect = await gen.connect(specs, 32, 30_000)
+      await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
+      await sleep(cfg.warmupSeconds * 1000)
+      const result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs)
+      const rss = readRssBytes(server.pid)
+      const step: CapacityStep = {
+        rooms: roomSize.size,
+        connections: roomSize.size * cfg.clientsPerRoom,
+        connect,
+        health: await healthz(server),
+        result,
+        serverRssBytes: rss,
+      }
+      out.steps.push(step)
+      if (rss !== null && (out.memory.peakRssBytes === null || rss > out.memory.peakRssBytes)) out.memory.peakRssBytes = rss
+      out.memory.peakRooms = roomSize.size
+      const p99 = result.edits.p99
+      if (p99 !== null && p99 < cfg.p99LimitMs && connect.failed === 0) out.maxRoomsUnderLimit = roomSize.size
+      if (p99 === null || p99 >= cfg.p99LimitMs) {
+        out.stoppedBecause = `p99 edit latency ${p99 ?? 'n/a'} ms >= ${cfg.p99LimitMs} ms at ${roomSize.size} rooms`
+        break
+      }
+      if (connect.failed > 0) {
+        out.stoppedBecause = `${connect.failed} clients failed to connect at ${roomSize.size} rooms`
+        break
+      }
+    }
+  } catch (e) {
+    out.error = String((e as Error).message ?? e)
+  }
+  try {
+    await gen.disconnect()
+    const t0 = Date.now()
+    if (kind === 'ours') {
+      const waited = await waitRoomsUnloaded(server, (cfg.server.roomIdleMs ?? 0) + 30_000)
+      out.memory.graceWaitedMs = waited
+      await sleep(Math.max(2000, cfg.graceMs))
+    } else {
+      await sleep(Math.max(2000, cfg.graceMs))
+      out.memory.graceWaitedMs = Date.now() - t0
+    }
+    out.memory.afterGraceRssBytes = readRssBytes(server.pid)
+    out.memory.roomsAfterGrace = (await healthz(server))?.rooms ?? null
+    out.memory.note =
+      kind === 'ours'
+        ? `ROOM_IDLE_MS=${cfg.server.roomIdleMs}; RSS read after /healthz reported 0 rooms plus ${Math.max(2000, cfg.graceMs)} ms`
+        : 'the stock reference server without persistence never unloads a document (its `docs` map keeps every room)'
+  } catch (e) {
+    out.error = (out.error ? out.error + '; ' : '') + String((e as Error).message ?? e)
+  } finally {
+    await server.stop()
+  }
+  return out
+}
