@@ -35,6 +35,8 @@ export interface RoomOptions {
   storageRetryMs?: number
   /** Called whenever the last socket has left. */
   onEmpty?: () => void
+  /** Called when the room itself closes a socket (too slow, bad frame), before the transport reports it. */
+  onDisconnect?: (socket: RoomSocket) => void
 }
 
 class BadMessage extends Error {}
@@ -265,6 +267,7 @@ export class Room {
 
   private disconnect(socket: RoomSocket, reason: CloseReason): void {
     this.handleSocketClose(socket)
+    this.options.onDisconnect?.(socket)
     try {
       socket.close(reason.code, reason.reason)
     } catch (error) {

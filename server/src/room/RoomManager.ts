@@ -192,6 +192,8 @@ export class RoomManager {
         awarenessFlushMs: this.options.awarenessFlushMs,
         storageRetryMs: this.options.storageRetryMs,
         onEmpty: () => this.scheduleIdle(boardId),
+        // Keeps the connection count honest while the closing handshake runs.
+        onDisconnect: (socket) => this.sessions.delete(socket),
       })
       return { kind: 'loaded', room }
     } catch (error) {
