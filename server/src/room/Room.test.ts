@@ -1,0 +1,234 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { Close, MessageType } from '../../../shared/protocol'
+import { silentLogger } from '../log'
+import { Room } from './Room'
+import type { RoomPersistence } from './RoomPersistence'
+import { clientStep1Frame, clientUpdateFrame, FakeSocket, noteUpdate } from './testSockets'
+
+/** Storage double that can be broken and repaired, recording what reached it. */
+class FlakyPersistence implements RoomPersistence {
+  broken = false
+  appended: Uint8Array[] = []
+  snapshots: { snapshot: Uint8Array; uptoSeq: number }[] = []
+  private seq = 0
+
+  async appendUpdate(update: Uint8Array): Promise<number> {
+    if (this.broken) throw new Error('SQLITE_FULL: database or disk is full')
+    this.appended.push(update)
+    return ++this.seq
+  }
+
+  async compact(snapshot: Uint8Array, uptoSeq: number): Promise<void> {
+    if (this.broken) throw new Error('SQLITE_FULL: database or disk is full')
+    this.snapshots.push({ snapshot, uptoSeq })
+  }
+
+  /** The document storage would load now. */
+  stored(): Y.Doc {
+    const doc = new Y.Doc()
+    const last = this.snapshots.at(-1)
+    if (last) Y.applyUpdate(doc, last.snapshot)
+    for (const update of this.appended) Y.applyUpdate(doc, update)
+    return doc
+  }
+}
+
+const rooms: Room[] = []
+function makeRoom(persistence: RoomPersistence, options: { compactAfterUpdates?: number; maxBufferedBytes?: number } = {}): Room {
+  const room = new Room({
+    boardId: 'board',
+    doc: new Y.Doc(),
+    lastSeq: 0,
+    persistence,
+    log: silentLogger,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    compactAfterUpdates: options.compactAfterUpdates ?? 1000,
+    awarenessFlushMs: 5,
+    storageRetryMs: 10,
+  })
+  rooms.push(room)
+  return room
+}
+/** The presence a client would see after applying every awareness frame `socket` received. */
+function presenceSeenBy(socket: FakeSocket): Map<number, Record<string, unknown>> {
+  const observer = new Awareness(new Y.Doc())
+  for (const frame of socket.frames) {
+    const decoder = decoding.createDecoder(frame)
+    if (decoding.readVarUint(decoder) !== MessageType.Awareness) continue
+    applyAwarenessUpdate(observer, decoding.readVarUint8Array(decoder), 'server')
+  }
+  const states = new Map(observer.getStates())
+  observer.destroy()
+  return states
+}
+function awarenessMessage(awareness: Awareness): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Awareness)
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, [awareness.clientID]))
+  return encoding.toUint8Array(encoder)
+}
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+const notes = (doc: Y.Doc) => doc.getMap('notes').toJSON()
+
+afterEach(() => {
+  for (const room of rooms.splice(0)) room.destroy()
+})
+
+describe('Room', () => {
+  it('stores an update before anyone else receives it', async () => {
+    const persistence = new FlakyPersistence()
+    const room = makeRoom(persistence)
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(bram)
+    const before = bram.frames.length
+    let storedWhenRelayed: number | undefined
+    const send = bram.send.bind(bram)
+    bram.send = (data) => {
+      storedWhenRelayed ??= persistence.appended.length
+      send(data)
+    }
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', 'hello')))
+    await settle()
+    expect(bram.frames.length).toBe(before + 1)
+    expect(storedWhenRelayed).toBe(1)
+    expect(ana.frames.length).toBe(1) // only its sync step 1: no echo of its own edit
+  })
+
+  it('keeps working in memory when storage fails, tells everyone, and writes it all once storage is back', async () => {
+    const persistence = new FlakyPersistence()
+    const room = makeRoom(persistence)
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(bram)
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('before', 'stored')))
+    await settle()
+
+    persistence.broken = true
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('during-1', 'memory only')))
+    room.handleSocketMessage(bram, clientUpdateFrame(noteUpdate('during-2', 'memory only')))
+    await settle()
+    for (const socket of [ana, bram]) expect(socket.statusNotices()).toEqual([{ kind: 'storage', ok: false }])
+    expect(room.storageDegraded).toBe(true)
+    // Nothing dropped: both edits are relayed and in the room's document.
+    const bramView = new Y.Doc()
+    bram.applySyncFramesTo(bramView)
+    expect(notes(bramView)).toMatchObject({ before: 'stored', 'during-1': 'memory only' })
+    expect(notes(room.doc)).toEqual({ before: 'stored', 'during-1': 'memory only', 'during-2': 'memory only' })
+    // A newcomer learns about the problem when joining.
+    const carla = new FakeSocket()
+    room.handleSocketConnect(carla)
+    expect(carla.statusNotices()).toEqual([{ kind: 'storage', ok: false }])
+
+    persistence.broken = false
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    for (const socket of [ana, bram, carla]) expect(socket.statusNotices().at(-1)).toEqual({ kind: 'storage', ok: true })
+    expect(room.storageDegraded).toBe(false)
+    expect(notes(persistence.stored())).toEqual(notes(room.doc))
+
+    // Appending resumes.
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('after', 'stored again')))
+    await settle()
+    expect(notes(persistence.stored())).toMatchObject({ after: 'stored again' })
+  })
+
+  it('compacts after the configured number of updates without losing one', async () => {
+    const persistence = new FlakyPersistence()
+    const room = makeRoom(persistence, { compactAfterUpdates: 3 })
+    const ana = new FakeSocket()
+    room.handleSocketConnect(ana)
+    for (let i = 0; i < 7; i++) room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate(`n${i}`, `v${i}`)))
+    await settle()
+    expect(persistence.snapshots.map((s) => s.uptoSeq)).toEqual([3, 6])
+    // Storage keeps the log rows after the last snapshot; together they are the whole board.
+    persistence.appended = persistence.appended.slice(6)
+    expect(Object.keys(notes(persistence.stored())).sort()).toEqual(['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'])
+  })
+
+  it('answers sync step 1 with what the client lacks', async () => {
+    const room = makeRoom(new FlakyPersistence())
+    const ana = new FakeSocket()
+    room.handleSocketConnect(ana)
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', '1')))
+    await settle()
+    const bram = new FakeSocket()
+    room.handleSocketConnect(bram)
+    const bramDoc = new Y.Doc()
+    room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
+    bram.applySyncFramesTo(bramDoc)
+    expect(notes(bramDoc)).toEqual({ a: '1' })
+  })
+
+  it('closes only the sender of a malformed frame', async () => {
+    const persistence = new FlakyPersistence()
+    const room = makeRoom(persistence)
+    const [ana, rogue] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(rogue)
+    const update = noteUpdate('x', 'y'.repeat(100))
+    room.handleSocketMessage(rogue, clientUpdateFrame(update.slice(0, update.length - 10)))
+    await settle()
+    expect(rogue.closedWith).toEqual({ code: Close.badMessage.code, reason: Close.badMessage.reason })
+    expect(ana.closedWith).toBeUndefined()
+    expect(persistence.appended).toEqual([])
+    expect(room.socketCount).toBe(1)
+  })
+
+  it('closes a socket whose unsent bytes exceed the limit, instead of queueing more', async () => {
+    const room = makeRoom(new FlakyPersistence(), { maxBufferedBytes: 1000 })
+    const [ana, slow] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(slow)
+    slow.bufferedAmount = 1001
+    const before = slow.frames.length
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', '1')))
+    await settle()
+    expect(slow.closedWith).toEqual({ code: Close.tooSlow.code, reason: Close.tooSlow.reason })
+    expect(slow.frames.length).toBe(before)
+    expect(room.socketCount).toBe(1)
+  })
+
+  it('batches presence so each client gets a bounded number of frames however busy the room', async () => {
+    const room = makeRoom(new FlakyPersistence())
+    const people = Array.from({ length: 30 }, () => ({ socket: new FakeSocket(), awareness: new Awareness(new Y.Doc()) }))
+    for (const { socket } of people) room.handleSocketConnect(socket)
+    const started = Date.now()
+    for (let round = 0; round < 10; round++) {
+      for (const { socket, awareness } of people) {
+        awareness.setLocalStateField('cursor', { x: round, y: round })
+        room.handleSocketMessage(socket, awarenessMessage(awareness))
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    const elapsed = Date.now() - started
+    for (const { socket } of people) {
+      const frames = socket.frames.filter((frame) => decoding.readVarUint(decoding.createDecoder(frame)) === MessageType.Awareness)
+      // 300 changes happened; naive relay would send each person 300 frames.
+      expect(frames.length).toBeLessThanOrEqual(Math.ceil(elapsed / 5) + 2)
+    }
+    // And everyone's latest cursor arrives.
+    const seen = presenceSeenBy(people[0].socket)
+    for (const { awareness } of people) expect(seen.get(awareness.clientID)).toEqual({ cursor: { x: 9, y: 9 } })
+    for (const { awareness } of people) awareness.destroy()
+  })
+
+  it('removes the presence of a socket that leaves', async () => {
+    const room = makeRoom(new FlakyPersistence())
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(bram)
+    const anaAwareness = new Awareness(new Y.Doc())
+    anaAwareness.setLocalStateField('user', { name: 'Ana' })
+    room.handleSocketMessage(ana, awarenessMessage(anaAwareness))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(presenceSeenBy(bram).get(anaAwareness.clientID)).toEqual({ user: { name: 'Ana' } })
+    room.handleSocketClose(ana)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(presenceSeenBy(bram).has(anaAwareness.clientID)).toBe(false)
+    anaAwareness.destroy()
+  })
+})

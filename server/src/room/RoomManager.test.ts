@@ -1,0 +1,141 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { Close } from '../../../shared/protocol'
+import { silentLogger } from '../log'
+import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
+import { RoomManager } from './RoomManager'
+import { clientStep1Frame, clientUpdateFrame, FakeSocket, noteUpdate } from './testSockets'
+
+function deferred<T>() {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+const storedBoard = (): LoadedDocument => ({ snapshot: noteUpdate('stored', 'from disk'), updates: [], lastSeq: 0 })
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+const notes = (doc: Y.Doc) => doc.getMap('notes').toJSON()
+const noopPersistence: RoomPersistence = { appendUpdate: async () => 1, compact: async () => {} }
+
+const managers: RoomManager[] = []
+function makeManager(load: (id: string) => Promise<LoadedDocument | undefined>, persistence = noopPersistence, roomIdleMs = 10_000) {
+  const manager = new RoomManager({
+    load,
+    persistenceFor: () => persistence,
+    log: silentLogger,
+    roomIdleMs,
+    maxBufferedBytes: 1024 * 1024,
+    compactAfterUpdates: 1000,
+    storageRetryMs: 10,
+  })
+  managers.push(manager)
+  return manager
+}
+
+afterEach(async () => {
+  for (const manager of managers.splice(0)) await manager.shutdown()
+})
+
+describe('RoomManager', () => {
+  it('loads a cold board once for clients connecting at the same time, and answers nobody before it loaded', async () => {
+    const loading = deferred<LoadedDocument | undefined>()
+    let loads = 0
+    const manager = makeManager(() => {
+      loads++
+      return loading.promise
+    })
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    manager.handleSocketConnect(ana, 'board')
+    manager.handleSocketConnect(bram, 'board')
+    // The stock client sends sync step 1 right after opening, before the board has loaded.
+    const anaDoc = new Y.Doc()
+    manager.handleSocketMessage(ana, clientStep1Frame(anaDoc))
+    await settle()
+    expect(ana.frames).toEqual([])
+    expect(loads).toBe(1)
+
+    loading.resolve(storedBoard())
+    await settle()
+    ana.applySyncFramesTo(anaDoc)
+    expect(notes(anaDoc)).toEqual({ stored: 'from disk' })
+    expect(manager.stats()).toEqual({ rooms: 1, connections: 2 })
+  })
+
+  it('closes with load-failed and keeps no room when the board cannot be read, then loads on the next try', async () => {
+    let fail = true
+    const manager = makeManager(async () => {
+      if (fail) throw new Error('SQLITE_IOERR')
+      return storedBoard()
+    })
+    const ana = new FakeSocket()
+    manager.handleSocketConnect(ana, 'board')
+    manager.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('typed', 'while loading')))
+    await settle()
+    expect(ana.closedWith).toEqual({ code: Close.loadFailed.code, reason: Close.loadFailed.reason })
+    expect(manager.stats()).toEqual({ rooms: 0, connections: 0 })
+
+    fail = false
+    const again = new FakeSocket()
+    manager.handleSocketConnect(again, 'board')
+    await settle()
+    expect(again.closedWith).toBeUndefined()
+    expect(manager.stats().rooms).toBe(1)
+  })
+
+  it('closes with unknown-board when storage has no such board', async () => {
+    const manager = makeManager(async () => undefined)
+    const ana = new FakeSocket()
+    manager.handleSocketConnect(ana, 'nope')
+    await settle()
+    expect(ana.closedWith).toEqual({ code: Close.unknownBoard.code, reason: Close.unknownBoard.reason })
+    expect(manager.stats()).toEqual({ rooms: 0, connections: 0 })
+  })
+
+  it('discards a board deleted while it was loading', async () => {
+    const loading = deferred<LoadedDocument | undefined>()
+    const manager = makeManager(() => loading.promise)
+    const ana = new FakeSocket()
+    manager.handleSocketConnect(ana, 'board')
+    manager.closeBoard('board')
+    expect(ana.closedWith).toEqual({ code: Close.boardDeleted.code, reason: Close.boardDeleted.reason })
+    loading.resolve(storedBoard())
+    await settle()
+    expect(manager.stats()).toEqual({ rooms: 0, connections: 0 })
+  })
+
+  it('unloads an idle room after writing it, but not while its storage is failing', async () => {
+    let broken = false
+    const snapshots: Uint8Array[] = []
+    const persistence: RoomPersistence = {
+      appendUpdate: async () => {
+        if (broken) throw new Error('disk full')
+        return 1
+      },
+      compact: async (snapshot) => {
+        if (broken) throw new Error('disk full')
+        snapshots.push(snapshot)
+      },
+    }
+    const manager = makeManager(async () => storedBoard(), persistence, 20)
+    const ana = new FakeSocket()
+    manager.handleSocketConnect(ana, 'board')
+    await settle()
+    broken = true
+    manager.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('typed', 'only in memory')))
+    await settle()
+    manager.handleSocketClose(ana)
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(manager.stats().rooms).toBe(1) // unloading now would lose the edit
+
+    broken = false
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(manager.stats().rooms).toBe(0)
+    const written = new Y.Doc()
+    Y.applyUpdate(written, snapshots.at(-1)!)
+    expect(notes(written)).toEqual({ stored: 'from disk', typed: 'only in memory' })
+  })
+})
