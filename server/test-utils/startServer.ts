@@ -88,7 +88,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
         resolve(Number(match[1]))
       }
     })
-    proc.once('exit', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`))
+    // 'close' (not 'exit') so stderr has been read in full when the error is built.
+    proc.once('close', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`))
   })
 
   const url = `http://127.0.0.1:${port}`

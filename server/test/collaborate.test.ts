@@ -63,3 +63,9 @@ describe('collaborating on a board', () => {
     await waitFor(() => !bram.provider.awareness.getStates().has(ana.doc.clientID), 'Ana gone for Bram')
   })
 })
+
+describe('starting the server', () => {
+  it('refuses a bad setting with a message naming it and a non-zero exit', async () => {
+    await expect(startServer({ env: { SQLITE_SYNCHRONOUS: 'sometimes' } })).rejects.toThrow(/Invalid SQLITE_SYNCHRONOUS/)
+  })
+})

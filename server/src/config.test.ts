@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { CONFIG_FIELDS, loadConfig } from './config'
+
+describe('config', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({})
+    expect(config.ok && config.value).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: null,
+      tldrawLicenseKey: null,
+      maxMessageBytes: 16 * 1024 * 1024,
+      maxBufferedBytes: 8 * 1024 * 1024,
+      roomIdleMs: 30000,
+      compactAfterUpdates: 500,
+      maxAssetBytes: 10 * 1024 * 1024,
+      sqliteSynchronous: 'FULL',
+      logLevel: 'info',
+    })
+  })
+
+  it('names the variable and the problem for a bad value', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ PORT: 'eighty' }, /^Invalid PORT: must be a whole number/],
+      [{ PORT: '70000' }, /^Invalid PORT: must be between 0 and 65535/],
+      [{ SQLITE_SYNCHRONOUS: 'OFF' }, /^Invalid SQLITE_SYNCHRONOUS: must be one of NORMAL, FULL/],
+      [{ PUBLIC_URL: 'board.example.org' }, /^Invalid PUBLIC_URL/],
+      [{ LOG_LEVEL: 'loud' }, /^Invalid LOG_LEVEL/],
+      [{ MAX_BUFFERED_BYTES: '-1' }, /^Invalid MAX_BUFFERED_BYTES/],
+    ]
+    for (const [env, message] of cases) {
+      const config = loadConfig(env)
+      expect(config.ok).toBe(false)
+      if (!config.ok) expect(config.error).toMatch(message)
+    }
+  })
+
+  it('documents every variable', () => {
+    expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
+      'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
+      'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
+    ])
+    for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
+  })
+})
