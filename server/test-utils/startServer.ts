@@ -74,7 +74,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
 
   const port = await new Promise<number>((resolve, reject) => {
     let stdout = ''
+    let listening = false
     const fail = (why: string) => {
+      if (listening) return
       clearTimeout(timer)
       proc.kill('SIGKILL')
       reject(new Error(`server ${why}; stderr:\n${stderr}`))
@@ -83,7 +85,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     proc.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString()
       const match = /workshop-whiteboard listening on http:\/\/[^\s:]+:(\d+)/.exec(stdout)
-      if (match) {
+      if (match && !listening) {
+        listening = true
         clearTimeout(timer)
         resolve(Number(match[1]))
       }
