@@ -9,6 +9,8 @@
  * state of every client that changed. Each client thus receives a bounded
  * number of presence frames per second however large the room.
  */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { awarenessFrame } from './frames'
@@ -40,7 +42,8 @@ export class PresenceRelay {
 
   /** Applies an awareness update from `socket`; throws if it is malformed. */
   apply(socket: RoomSocket, update: Uint8Array): void {
-    applyAwarenessUpdate(this.awareness, update, socket)
+    const fresh = newerEntries(this.awareness, update)
+    if (fresh) applyAwarenessUpdate(this.awareness, fresh, socket)
   }
 
   /** A frame with every known state, for a newcomer or a query; null when nobody is present. */
@@ -88,4 +91,42 @@ export class PresenceRelay {
     this.dirty.clear()
     this.broadcast(frame)
   }
+}
+
+const NULL_STATE = new TextEncoder().encode('null')
+
+function isNullState(bytes: Uint8Array): boolean {
+  return bytes.length === NULL_STATE.length && bytes.every((byte, i) => byte === NULL_STATE[i])
+}
+
+/**
+ * The entries of an awareness update that y-protocols would actually apply
+ * (newer clock, or a removal at the same clock), without JSON-parsing the
+ * others. Nearly every frame a stock client sends is an echo of states it
+ * received from us, so this keeps a busy room from parsing O(N²) JSON per
+ * flush. Returns null when nothing is new; throws on a malformed update.
+ */
+export function newerEntries(awareness: Awareness, update: Uint8Array): Uint8Array | null {
+  const decoder = decoding.createDecoder(update)
+  const count = decoding.readVarUint(decoder)
+  const kept: { clientID: number; clock: number; state: Uint8Array }[] = []
+  for (let i = 0; i < count; i++) {
+    const clientID = decoding.readVarUint(decoder)
+    const clock = decoding.readVarUint(decoder)
+    const state = decoding.readVarUint8Array(decoder) // a varString, left undecoded
+    const known = awareness.meta.get(clientID)?.clock ?? 0
+    if (known < clock || (known === clock && isNullState(state) && awareness.states.has(clientID))) {
+      kept.push({ clientID, clock, state })
+    }
+  }
+  if (kept.length === 0) return null
+  if (kept.length === count) return update
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, kept.length)
+  for (const entry of kept) {
+    encoding.writeVarUint(encoder, entry.clientID)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarUint8Array(encoder, entry.state)
+  }
+  return encoding.toUint8Array(encoder)
 }

@@ -5,6 +5,7 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protoc
 import * as Y from 'yjs'
 import { Close, MessageType } from '../../../shared/protocol'
 import { silentLogger } from '../log'
+import { newerEntries } from './PresenceRelay'
 import { Room } from './Room'
 import type { RoomPersistence } from './RoomPersistence'
 import { clientStep1Frame, clientUpdateFrame, FakeSocket, noteUpdate } from './testSockets'
@@ -230,5 +231,33 @@ describe('Room', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(presenceSeenBy(bram).has(anaAwareness.clientID)).toBe(false)
     anaAwareness.destroy()
+  })
+})
+
+describe('newerEntries', () => {
+  it('keeps only entries y-protocols would apply, so echoed presence is not parsed again', () => {
+    const server = new Awareness(new Y.Doc())
+    server.setLocalState(null)
+    const [ana, bram] = [new Awareness(new Y.Doc()), new Awareness(new Y.Doc())]
+    ana.setLocalStateField('cursor', 1)
+    bram.setLocalStateField('cursor', 1)
+    const anaOnly = encodeAwarenessUpdate(ana, [ana.clientID])
+    applyAwarenessUpdate(server, anaOnly, 'test')
+    expect(newerEntries(server, anaOnly)).toBeNull() // an echo
+
+    ana.setLocalStateField('cursor', 2)
+    applyAwarenessUpdate(bram, encodeAwarenessUpdate(ana, [ana.clientID]), 'test')
+    // Bram echoes Ana's (newer) state together with his own: both are new to the server.
+    const echo = encodeAwarenessUpdate(bram, [ana.clientID, bram.clientID])
+    expect(newerEntries(server, echo)).toBe(echo)
+    applyAwarenessUpdate(server, echo, 'test')
+    bram.setLocalStateField('cursor', 2)
+    const mixed = encodeAwarenessUpdate(bram, [ana.clientID, bram.clientID])
+    const fresh = newerEntries(server, mixed)!
+    const observer = new Awareness(new Y.Doc())
+    applyAwarenessUpdate(observer, fresh, 'test')
+    expect(Array.from(observer.getStates().keys()).filter((id) => id !== observer.clientID)).toEqual([bram.clientID])
+    expect(() => newerEntries(server, mixed.slice(0, mixed.length - 3))).toThrow()
+    for (const a of [server, ana, bram, observer]) a.destroy()
   })
 })
