@@ -115,10 +115,10 @@ describe('HTTP API', () => {
 
   it('stores an uploaded image and serves it safely, within type and size limits', async () => {
     const board = await createBoard(server.url)
-    const upload = (type: string, body: Buffer | string, id = board.id) =>
+    const upload = (type: string, body: BodyInit, id = board.id) =>
       api(`/api/boards/${id}/assets`, { method: 'POST', headers: { 'content-type': type }, body })
 
-    const res = await upload('image/png', PNG)
+    const res = await upload('image/png', new Uint8Array(PNG))
     expect(res.status).toBe(201)
     const { src } = (await res.json()) as { src: string }
     expect(src).toMatch(/^\/api\/assets\/[A-Za-z0-9_-]{22}$/)
@@ -137,10 +137,10 @@ describe('HTTP API', () => {
     const html = await upload('text/html', '<script>alert(1)</script>')
     expect(html.status).toBe(415)
     expect((await html.json()).error.code).toBe('unsupported-media-type')
-    const tooBig = await upload('image/png', Buffer.alloc(MAX_ASSET_BYTES + 1))
+    const tooBig = await upload('image/png', new Uint8Array(MAX_ASSET_BYTES + 1))
     expect(tooBig.status).toBe(413)
     expect((await tooBig.json()).error.code).toBe('payload-too-large')
-    const unknownBoard = await upload('image/png', PNG, 'AAAAAAAAAAAAAAAAAAAAAA')
+    const unknownBoard = await upload('image/png', new Uint8Array(PNG), 'AAAAAAAAAAAAAAAAAAAAAA')
     expect(unknownBoard.status).toBe(404)
 
     // Images go with their board.
