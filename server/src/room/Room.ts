@@ -29,7 +29,7 @@ export interface RoomOptions {
   maxBufferedBytes: number
   /** Stored updates after which the document is compacted to a snapshot. */
   compactAfterUpdates: number
-  /** Longest delay before presence changes are relayed. */
+  /** Minimum interval between presence frames, i.e. longest added presence latency (default 30 ms). */
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
   storageRetryMs?: number
@@ -66,7 +66,7 @@ export class Room {
     this.doc = options.doc
     this.lastSeq = options.lastSeq
     this.log = options.log
-    this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 50, (frame) => this.sendToAll(frame))
+    this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
     this.doc.on('update', this.relayUpdate)
   }
 
