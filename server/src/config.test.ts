@@ -14,7 +14,7 @@ describe('config', () => {
       roomIdleMs: 30000,
       compactAfterUpdates: 500,
       maxAssetBytes: 10 * 1024 * 1024,
-      sqliteSynchronous: 'FULL',
+      sqliteSynchronous: 'NORMAL',
       logLevel: 'info',
     })
   })
