@@ -55,11 +55,16 @@ function toBoardMeta(row: BoardRow): BoardMeta {
 export function openSqliteStorage(dataDir: string, options: { synchronous: SqliteSynchronous }): Storage {
   fs.mkdirSync(dataDir, { recursive: true })
   const db = new Database(path.join(dataDir, DATABASE_FILE))
-  db.pragma('journal_mode = WAL')
-  db.pragma(`synchronous = ${options.synchronous}`)
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  migrate(db)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${options.synchronous}`)
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    migrate(db)
+  } catch (error) {
+    db.close()
+    throw error
+  }
 
   const statements = {
     insertBoard: db.prepare(

@@ -1,0 +1,89 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { BoardMeta } from '../../../shared/api'
+import { DATABASE_FILE, openSqliteStorage } from './SqliteStorage'
+import type { Storage } from './Storage'
+
+const opened: Storage[] = []
+function open(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storage-'))): { storage: Storage; dir: string } {
+  const storage = openSqliteStorage(dir, { synchronous: 'NORMAL' })
+  opened.push(storage)
+  return { storage, dir }
+}
+const board = (id: string, updatedAt = 1): BoardMeta => ({ id: id.padEnd(22, 'x'), title: id, language: 'en', createdAt: 1, updatedAt })
+const update = (key: string) => {
+  const doc = new Y.Doc()
+  doc.getMap('m').set(key, key)
+  return Y.encodeStateAsUpdate(doc)
+}
+const contents = (loaded: { snapshot: Uint8Array | null; updates: Uint8Array[] }) => {
+  const doc = new Y.Doc()
+  if (loaded.snapshot) Y.applyUpdate(doc, loaded.snapshot)
+  for (const u of loaded.updates) Y.applyUpdate(doc, u)
+  return doc.getMap('m').toJSON()
+}
+
+afterEach(async () => {
+  for (const storage of opened.splice(0)) await storage.close()
+})
+
+describe('SqliteStorage', () => {
+  it('compaction deletes only the log rows its snapshot covers', async () => {
+    const { storage } = open()
+    const b = board('a')
+    await storage.createBoard(b, new Uint8Array([0, 0]))
+    const seqs = [await storage.appendUpdate(b.id, update('one'), 2), await storage.appendUpdate(b.id, update('two'), 3)]
+    const snapshotDoc = new Y.Doc()
+    Y.applyUpdate(snapshotDoc, update('one'))
+    Y.applyUpdate(snapshotDoc, update('two'))
+    const snapshot = Y.encodeStateAsUpdate(snapshotDoc)
+    // An update appended after the snapshot was taken but before it is stored.
+    await storage.appendUpdate(b.id, update('three'), 4)
+    await storage.compact(b.id, snapshot, seqs[1])
+
+    const loaded = (await storage.loadDocument(b.id))!
+    expect(loaded.updates).toHaveLength(1)
+    expect(contents(loaded)).toEqual({ one: 'one', two: 'two', three: 'three' })
+    expect(loaded.lastSeq).toBeGreaterThan(seqs[1])
+    expect((await storage.getBoard(b.id))!.updatedAt).toBe(4)
+  })
+
+  it('keeps everything across reopening, and deleting a board removes its document and images', async () => {
+    const { storage, dir } = open()
+    const b = board('b')
+    await storage.createBoard(b, update('seed'))
+    await storage.appendUpdate(b.id, update('edit'), 2)
+    await storage.putAsset({ id: 'img'.padEnd(22, 'x'), boardId: b.id, mimeType: 'image/png', data: new Uint8Array([1, 2, 3]), createdAt: 1 })
+    await storage.close()
+
+    const { storage: reopened } = open(dir)
+    expect(contents((await reopened.loadDocument(b.id))!)).toEqual({ seed: 'seed', edit: 'edit' })
+    expect((await reopened.getAsset('img'.padEnd(22, 'x')))?.data).toEqual(new Uint8Array([1, 2, 3]))
+    expect(await reopened.deleteBoard(b.id)).toBe(true)
+    expect(await reopened.loadDocument(b.id)).toBeUndefined()
+    expect(await reopened.getAsset('img'.padEnd(22, 'x'))).toBeUndefined()
+    expect(await reopened.deleteBoard(b.id)).toBe(false)
+  })
+
+  it('lists boards by last update, newest first', async () => {
+    const { storage } = open()
+    await storage.createBoard(board('old', 1), new Uint8Array([0, 0]))
+    await storage.createBoard(board('new', 5), new Uint8Array([0, 0]))
+    expect((await storage.listBoards()).map((b) => b.title)).toEqual(['new', 'old'])
+    await storage.appendUpdate(board('old').id, update('x'), 9)
+    expect((await storage.listBoards()).map((b) => b.title)).toEqual(['old', 'new'])
+  })
+
+  it('refuses a database written by a newer server', async () => {
+    const { storage, dir } = open()
+    await storage.close()
+    const db = new Database(path.join(dir, DATABASE_FILE))
+    db.prepare('UPDATE schema_version SET version = 999').run()
+    db.close()
+    expect(() => openSqliteStorage(dir, { synchronous: 'NORMAL' })).toThrow(/newer than this server/)
+  })
+})
