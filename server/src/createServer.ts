@@ -36,6 +36,7 @@ export async function startServer(config: Config, log: Logger, storage: Storage 
     log,
     roomIdleMs: config.roomIdleMs,
     maxBufferedBytes: config.maxBufferedBytes,
+    maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
   })
   const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR })
@@ -57,7 +58,7 @@ export async function startServer(config: Config, log: Logger, storage: Storage 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       await rooms.shutdown()
-      stopSync()
+      await stopSync()
       server.closeAllConnections()
       await closed
       await storage.close()

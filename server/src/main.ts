@@ -24,6 +24,11 @@ try {
 
   const stop = (signal: string) => {
     log.info('shutting down', { signal })
+    // A hung shutdown must not keep a deploy waiting forever; the update log is already on disk.
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, 20_000).unref()
     server.shutdown().then(
       () => process.exit(0),
       (error: unknown) => {

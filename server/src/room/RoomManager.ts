@@ -26,6 +26,11 @@ export interface RoomManagerOptions {
   log: Logger
   roomIdleMs: number
   maxBufferedBytes: number
+  /**
+   * Bytes a client may send while its board loads before it is closed; must
+   * admit a reconnecting client's full offline step 2 (default 2 x maxBufferedBytes).
+   */
+  maxPendingBytes?: number
   compactAfterUpdates: number
   awarenessFlushMs?: number
   storageRetryMs?: number
@@ -93,7 +98,7 @@ export class RoomManager {
     if (!session.pending) return
     session.pending.push(data)
     session.pendingBytes += data.byteLength
-    if (session.pendingBytes > this.options.maxBufferedBytes) this.reject(socket, Close.tooSlow)
+    if (session.pendingBytes > (this.options.maxPendingBytes ?? 2 * this.options.maxBufferedBytes)) this.reject(socket, Close.tooSlow)
   }
 
   /** `socket` closed, for whatever reason. */

@@ -32,8 +32,11 @@ export function boardIdFromPath(url: string | undefined): string | undefined {
   return pathname.slice(SYNC_PATH.length + 1)
 }
 
-/** Serves websocket sync on `server`; returns a function that stops it. */
-export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes, log }: SyncOptions): () => void {
+/** How long stopping waits for clients to finish the closing handshake before cutting them off. */
+const STOP_GRACE_MS = 2_000
+
+/** Serves websocket sync on `server`; returns a function that stops it (call after closing the sockets). */
+export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes, log }: SyncOptions): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false })
   const alive = new WeakSet<WebSocket>()
 
@@ -82,9 +85,12 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
   heartbeat.unref()
 
   server.on('upgrade', onUpgrade)
-  return () => {
+  return async () => {
     clearInterval(heartbeat)
     server.off('upgrade', onUpgrade)
+    // Let close frames (with our close code) reach the clients before the TCP sockets go.
+    const deadline = Date.now() + STOP_GRACE_MS
+    while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
     for (const ws of wss.clients) ws.terminate()
     wss.close()
   }
