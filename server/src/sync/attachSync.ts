@@ -67,9 +67,20 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
         socket.close(Close.badMessage.code, Close.badMessage.reason)
         return
       }
-      rooms.handleSocketMessage(socket, data)
+      guarded(socket, () => rooms.handleSocketMessage(socket, data))
     })
-    rooms.handleSocketConnect(socket, boardId)
+    guarded(socket, () => rooms.handleSocketConnect(socket, boardId))
+  }
+
+  // A bug while handling one connection must cost that connection, not the process.
+  const guarded = (socket: WsRoomSocket, work: () => void) => {
+    try {
+      work()
+    } catch (error) {
+      log.error('sync handler failed', { error })
+      rooms.handleSocketClose(socket)
+      socket.close(Close.serverError.code, Close.serverError.reason)
+    }
   }
 
   const heartbeat = setInterval(() => {
