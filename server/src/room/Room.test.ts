@@ -162,6 +162,24 @@ describe('Room', () => {
     room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
     bram.applySyncFramesTo(bramDoc)
     expect(notes(bramDoc)).toEqual({ a: '1' })
+
+    // The full state is cached for newcomers; a later change must not be served stale.
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('b', '2')))
+    await settle()
+    const carla = new FakeSocket()
+    room.handleSocketConnect(carla)
+    const carlaDoc = new Y.Doc()
+    room.handleSocketMessage(carla, clientStep1Frame(carlaDoc))
+    carla.applySyncFramesTo(carlaDoc)
+    expect(notes(carlaDoc)).toEqual({ a: '1', b: '2' })
+    // A client that already has part of the board gets only what it lacks.
+    const dave = new FakeSocket()
+    room.handleSocketConnect(dave)
+    const daveDoc = new Y.Doc()
+    Y.applyUpdate(daveDoc, noteUpdate('own', 'offline edit'))
+    room.handleSocketMessage(dave, clientStep1Frame(daveDoc))
+    dave.applySyncFramesTo(daveDoc)
+    expect(notes(daveDoc)).toEqual({ a: '1', b: '2', own: 'offline edit' })
   })
 
   it('closes only the sender of a malformed frame', async () => {

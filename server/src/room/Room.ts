@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
-import { syncStep1Frame, syncStep2Frame, updateFrame } from './frames'
+import { syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
 import { PresenceRelay } from './PresenceRelay'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -59,6 +59,12 @@ export class Room {
   private closed = false
   /** Board deleted or room unloaded: queued work is dropped. */
   private destroyed = false
+  /**
+   * Step 2 for a client that has nothing yet, shared until the next change: when a
+   * workshop starts, everyone opens the board at once and would otherwise each
+   * cost a full encoding of the document.
+   */
+  private fullStateFrame: Uint8Array | null = null
 
   constructor(options: RoomOptions) {
     this.options = options
@@ -157,9 +163,16 @@ export class Room {
   private readSync(socket: RoomSocket, decoder: decoding.Decoder): void {
     const syncType = decoding.readVarUint(decoder)
     switch (syncType) {
-      case syncProtocol.messageYjsSyncStep1:
-        this.send(socket, syncStep2Frame(this.doc, decoding.readVarUint8Array(decoder)))
+      case syncProtocol.messageYjsSyncStep1: {
+        const stateVector = decoding.readVarUint8Array(decoder)
+        if (Y.decodeStateVector(stateVector).size > 0) {
+          this.send(socket, syncStep2Frame(this.doc, stateVector))
+          return
+        }
+        this.fullStateFrame ??= syncStep2FrameFromUpdate(Y.encodeStateAsUpdate(this.doc))
+        this.send(socket, this.fullStateFrame)
         return
+      }
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder)
@@ -241,6 +254,7 @@ export class Room {
   }
 
   private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullStateFrame = null
     const frame = updateFrame(update)
     for (const socket of Array.from(this.sockets)) if (socket !== origin) this.send(socket, frame)
   }

@@ -25,6 +25,15 @@ export function syncStep2Frame(doc: Y.Doc, stateVector: Uint8Array): Uint8Array 
   return encoding.toUint8Array(encoder)
 }
 
+/** Sync step 2 carrying an already encoded update (e.g. the cached full state). */
+export function syncStep2FrameFromUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Sync)
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
 /** A document update to relay. */
 export function updateFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
