@@ -145,7 +145,7 @@ describe('bindStore', () => {
     expect(peers.storeB.get(createShapeId('one'))).toMatchObject({ x: 10, y: 20 })
     expect(peers.storeA.get(createShapeId('two'))).toMatchObject({ x: 30 })
 
-    peers.storeB.update(createShapeId('one'), (r) => ({ ...r, x: 99 }) as TLRecord)
+    peers.storeB.update(createShapeId('one'), (r) => ({ ...r, x: 99 }) as never)
     peers.flush()
     expect(peers.storeA.get(createShapeId('one'))).toMatchObject({ x: 99, y: 20 })
 
@@ -162,8 +162,8 @@ describe('bindStore', () => {
     peers.storeA.put([note('shared', { x: 0, y: 0 })])
     peers.flush()
     peers.disconnect()
-    peers.storeA.update(id, (r) => ({ ...r, x: 150, y: 75 }) as TLRecord)
-    peers.storeB.update(id, (r) => ({ ...r, props: { ...(r as TLNoteShape).props, color: 'red' } }) as TLRecord)
+    peers.storeA.update(id, (r) => ({ ...r, x: 150, y: 75 }) as never)
+    peers.storeB.update(id, (r) => ({ ...r, props: { ...(r as TLNoteShape).props, color: 'red' } }) as never)
     peers.flush()
     peers.reconnect()
     for (const store of [peers.storeA, peers.storeB]) {
@@ -180,9 +180,9 @@ describe('bindStore', () => {
     peers.storeA.put([note('busy')])
     peers.flush()
     // A moves the note; tldraw has not told our listener yet (no frame has passed)...
-    peers.storeA.update(id, (r) => ({ ...r, x: 42 }) as TLRecord)
+    peers.storeA.update(id, (r) => ({ ...r, x: 42 }) as never)
     // ...when B's recolour of the same note arrives.
-    peers.storeB.update(id, (r) => ({ ...r, props: { ...(r as TLNoteShape).props, color: 'blue' } }) as TLRecord)
+    peers.storeB.update(id, (r) => ({ ...r, props: { ...(r as TLNoteShape).props, color: 'blue' } }) as never)
     peers.storeB._flushHistory()
     peers.flush()
     for (const store of [peers.storeA, peers.storeB]) {

@@ -1,0 +1,133 @@
+/**
+ * Typed calls to the server's HTTP API. Failures are values: either the
+ * server's `ApiError` (code, field) or a network failure, never a throw.
+ */
+import type { ApiError, ApiErrorCode, BoardMeta, ClientConfig, UploadedAsset } from '../../../shared/api'
+import { isBoardId } from '../../../shared/boardId'
+import { isLanguage, type Language } from '../../../shared/languages'
+import { err, ok, type Result } from '../../../shared/result'
+
+/** A failed call: an error the server named, or no answer at all. */
+export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: string }
+
+const API_ERROR_CODES: readonly string[] = [
+  'invalid-json',
+  'invalid-field',
+  'not-found',
+  'payload-too-large',
+  'unsupported-media-type',
+  'storage-unavailable',
+  'internal',
+] satisfies ApiErrorCode[]
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Reads an `ApiError` body; anything else becomes `unknown` (or the status's usual code). */
+export function parseApiError(status: number, body: unknown): CallError {
+  const error = isRecord(body) && isRecord(body.error) ? (body.error as Partial<ApiError['error']>) : undefined
+  if (error && typeof error.code === 'string' && API_ERROR_CODES.includes(error.code)) {
+    return typeof error.field === 'string' ? { code: error.code, field: error.field } : { code: error.code }
+  }
+  if (status === 404) return { code: 'not-found' }
+  if (status === 413) return { code: 'payload-too-large' }
+  if (status === 415) return { code: 'unsupported-media-type' }
+  if (status === 503) return { code: 'storage-unavailable' }
+  return { code: 'unknown' }
+}
+
+/** Narrows one element of `GET /api/boards` (never trust a cast). */
+export function parseBoardMeta(value: unknown): BoardMeta | undefined {
+  if (!isRecord(value)) return undefined
+  const { id, title, language, createdAt, updatedAt } = value
+  if (!isBoardId(id) || typeof title !== 'string' || !isLanguage(language)) return undefined
+  if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return undefined
+  return { id, title, language, createdAt, updatedAt }
+}
+
+/** Narrows `GET /api/config`, filling safe defaults for anything missing. */
+export function parseClientConfig(value: unknown): ClientConfig {
+  const body = isRecord(value) ? value : {}
+  return {
+    tldrawLicenseKey: typeof body.tldrawLicenseKey === 'string' && body.tldrawLicenseKey ? body.tldrawLicenseKey : null,
+    publicUrl: typeof body.publicUrl === 'string' ? body.publicUrl : null,
+    maxAssetBytes: typeof body.maxAssetBytes === 'number' && body.maxAssetBytes > 0 ? body.maxAssetBytes : 10 * 1024 * 1024,
+    assetMimeTypes: Array.isArray(body.assetMimeTypes)
+      ? body.assetMimeTypes.filter((t): t is string => typeof t === 'string')
+      : ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'],
+  }
+}
+
+async function call(path: string, init: RequestInit = {}): Promise<Result<unknown, CallError>> {
+  let response: Response
+  try {
+    response = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } })
+  } catch {
+    return err({ code: 'network' })
+  }
+  let body: unknown = undefined
+  if (response.status !== 204) {
+    try {
+      body = await response.json()
+    } catch {
+      body = undefined
+    }
+  }
+  if (!response.ok) return err(parseApiError(response.status, body))
+  return ok(body)
+}
+
+const json = (body: unknown): RequestInit => ({
+  body: JSON.stringify(body),
+  headers: { 'Content-Type': 'application/json' },
+})
+
+function expectBoard(result: Result<unknown, CallError>): Result<BoardMeta, CallError> {
+  if (!result.ok) return result
+  const board = parseBoardMeta(result.value)
+  return board ? ok(board) : err({ code: 'unknown' })
+}
+
+export async function fetchConfig(): Promise<Result<ClientConfig, CallError>> {
+  const result = await call('/api/config')
+  return result.ok ? ok(parseClientConfig(result.value)) : result
+}
+
+export async function listBoards(): Promise<Result<BoardMeta[], CallError>> {
+  const result = await call('/api/boards')
+  if (!result.ok) return result
+  if (!Array.isArray(result.value)) return err({ code: 'unknown' })
+  return ok(result.value.map(parseBoardMeta).filter((b): b is BoardMeta => b !== undefined))
+}
+
+export async function getBoard(id: string): Promise<Result<BoardMeta, CallError>> {
+  if (!isBoardId(id)) return err({ code: 'not-found' })
+  return expectBoard(await call(`/api/boards/${id}`))
+}
+
+export async function createBoard(title: string, language: Language): Promise<Result<BoardMeta, CallError>> {
+  return expectBoard(await call('/api/boards', { method: 'POST', ...json({ title, language }) }))
+}
+
+export async function renameBoard(id: string, title: string): Promise<Result<BoardMeta, CallError>> {
+  return expectBoard(await call(`/api/boards/${id}`, { method: 'PATCH', ...json({ title }) }))
+}
+
+export async function deleteBoard(id: string): Promise<Result<null, CallError>> {
+  const result = await call(`/api/boards/${id}`, { method: 'DELETE' })
+  return result.ok ? ok(null) : result
+}
+
+export async function uploadAsset(boardId: string, file: Blob, signal?: AbortSignal): Promise<Result<UploadedAsset, CallError>> {
+  const result = await call(`/api/boards/${boardId}/assets`, {
+    method: 'POST',
+    body: file,
+    headers: { 'Content-Type': file.type },
+    signal,
+  })
+  if (!result.ok) return result
+  const src = isRecord(result.value) ? result.value.src : undefined
+  // Only same-origin paths: the page must never load images from elsewhere.
+  return typeof src === 'string' && src.startsWith('/') && !src.startsWith('//') ? ok({ src }) : err({ code: 'unknown' })
+}

@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next'
+import { LANGUAGE_NAMES, LANGUAGES, isLanguage } from '../../../shared/languages'
+import { changeLanguage, currentLanguage } from '../i18n/i18n'
+
+/** The UI language select in the header; the choice is remembered in this browser. */
+export function LanguagePicker() {
+  const { t, i18n } = useTranslation()
+  const value = i18n.resolvedLanguage && isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : currentLanguage()
+  return (
+    <label className="language-picker">
+      <span className="visually-hidden">{t('app.languageLabel')}</span>
+      <select
+        data-testid="language-picker"
+        aria-label={t('app.languageLabel')}
+        value={value}
+        onChange={(event) => {
+          if (isLanguage(event.target.value)) changeLanguage(event.target.value)
+        }}
+      >
+        {LANGUAGES.map((language) => (
+          <option key={language} value={language} lang={language}>
+            {LANGUAGE_NAMES[language]}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}

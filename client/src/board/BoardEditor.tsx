@@ -1,0 +1,113 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import {
+  createTLStore,
+  defaultBindingUtils,
+  defaultShapeUtils,
+  Tldraw,
+  useTldrawCurrentUser,
+  type Editor,
+  type TLUserPreferences,
+} from 'tldraw'
+import 'tldraw/tldraw.css'
+import type { ClientConfig } from '../../../shared/api'
+import { getMetaMap, SCHEMA_KEY } from '../../../shared/documentLayout'
+import { isLanguage, type Language } from '../../../shared/languages'
+import { changeLanguage } from '../i18n/i18n'
+import { createAssetStore, type AssetProblem } from '../sync/assetStore'
+import { bindStore, upgradeDocument } from '../sync/bindStore'
+import type { BoardConnection } from '../sync/BoardConnection'
+import { bindPresence } from '../sync/presence'
+import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
+import type { LocalUser } from './useLocalUser'
+
+// Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
+const assetUrls = getAssetUrlsByImport()
+
+declare global {
+  interface Window {
+    /** The tldraw editor, for end-to-end tests. */
+    __editor?: Editor
+  }
+}
+
+export interface BoardEditorProps {
+  boardId: string
+  connection: BoardConnection
+  config: ClientConfig
+  user: LocalUser
+  language: Language
+  onEditor(editor: Editor | null): void
+  onIncompatible(relation: Extract<SchemaRelation, { kind: 'newer' | 'invalid' }>): void
+  onAssetProblem(problem: AssetProblem): void
+}
+
+/** The tldraw editor, bound to the board's Yjs document and presence. Mount only once the document is loaded. */
+export function BoardEditor({ boardId, connection, config, user, language, onEditor, onIncompatible, onAssetProblem }: BoardEditorProps) {
+  const [store] = useState(() =>
+    createTLStore({
+      shapeUtils: defaultShapeUtils,
+      bindingUtils: defaultBindingUtils,
+      assets: createAssetStore(boardId, config, onAssetProblem),
+    }),
+  )
+  const [bound, setBound] = useState(false)
+
+  useEffect(() => {
+    const { doc, provider } = connection
+    const relation = compareSchema(store.schema, getMetaMap(doc).get(SCHEMA_KEY))
+    if (relation.kind === 'newer' || relation.kind === 'invalid') {
+      onIncompatible(relation)
+      return
+    }
+    // One format for everyone: a board stored by an older version is migrated up once.
+    if (relation.kind === 'older') upgradeDocument(store, doc, relation.schema, 'schema-upgrade')
+    const binding = bindStore(store, doc, { onIncompatible })
+    const stopPresence = bindPresence(store, provider.awareness, user.$record)
+    setBound(true)
+    return () => {
+      stopPresence()
+      binding.dispose()
+    }
+    // The connection and store live as long as this component; callbacks are stable.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connection, store])
+
+  const [prefs, setPrefs] = useState<Omit<TLUserPreferences, 'id' | 'name' | 'color' | 'locale'>>({ colorScheme: 'light' })
+  const setUserPreferences = useCallback((next: TLUserPreferences) => {
+    // tldraw's own menu can switch language: keep the whole app in step.
+    if (next.locale && isLanguage(next.locale)) changeLanguage(next.locale)
+    const { id: _id, name: _name, color: _color, locale: _locale, ...rest } = next
+    setPrefs(rest)
+  }, [])
+  const userPreferences = useMemo<TLUserPreferences>(
+    () => ({ ...prefs, id: user.id, name: user.name, color: user.color, locale: language }),
+    [prefs, user.id, user.name, user.color, language],
+  )
+  const tldrawUser = useTldrawCurrentUser({ userPreferences, setUserPreferences })
+
+  const handleMount = useCallback(
+    (editor: Editor) => {
+      window.__editor = editor
+      onEditor(editor)
+      return () => {
+        if (window.__editor === editor) delete window.__editor
+        onEditor(null)
+      }
+    },
+    [onEditor],
+  )
+
+  if (!bound) return null
+  return (
+    <Tldraw
+      store={store}
+      assetUrls={assetUrls}
+      licenseKey={config.tldrawLicenseKey ?? undefined}
+      user={tldrawUser}
+      onMount={handleMount}
+      // Our asset store checks size and type against the server's limits and explains in our words.
+      maxAssetSize={Number.MAX_SAFE_INTEGER}
+    />
+  )
+}

@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next'
+import { useValue, type Editor, type TLUserId } from 'tldraw'
+import type { Person } from './usePeople'
+
+/** Who is on the board, with colours, "you", and follow buttons. */
+export function PeopleList({ people, editor, onChangeName }: { people: Person[]; editor: Editor | null; onChangeName: () => void }) {
+  const { t } = useTranslation()
+  const following = useValue('following user', () => editor?.getInstanceState().followingUserId ?? null, [editor])
+  return (
+    <aside className="people" aria-labelledby="people-heading" data-testid="people-list">
+      <h2 id="people-heading" className="people__heading">
+        {t('people.heading')} <span className="people__count">({people.length})</span>
+      </h2>
+      <ul className="people__list">
+        {people.map((person) => {
+          const isFollowed = following === person.userId
+          return (
+            <li key={person.userId} className="person" data-testid="person" data-name={person.name} data-self={person.isSelf || undefined}>
+              <span className="person__swatch" style={{ background: person.color }} aria-hidden="true" />
+              <span className="person__name">
+                {person.name}
+                {person.isSelf && <span className="person__you"> ({t('people.you')})</span>}
+              </span>
+              {person.isSelf ? (
+                <button type="button" className="button button--small" onClick={onChangeName} data-testid="change-name">
+                  {t('people.changeName')}
+                </button>
+              ) : (
+                editor && (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    data-testid="follow"
+                    aria-pressed={isFollowed}
+                    aria-label={isFollowed ? t('people.unfollowLabel', { name: person.name }) : t('people.followLabel', { name: person.name })}
+                    onClick={() =>
+                      isFollowed ? editor.stopFollowingUser() : editor.startFollowingUser(person.userId as TLUserId)
+                    }
+                  >
+                    {isFollowed ? t('people.unfollow') : t('people.follow')}
+                  </button>
+                )
+              )}
+            </li>
+          )
+        })}
+      </ul>
+    </aside>
+  )
+}

@@ -1,0 +1,73 @@
+import { useId, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { MAX_TITLE_LENGTH, type BoardMeta } from '../../../shared/api'
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
+import { errorMessage } from '../api/errorMessage'
+import { createBoard, type CallError } from '../api/http'
+import { currentLanguage } from '../i18n/i18n'
+
+/** Title + board language; the server validates, errors are shown by code and field. */
+export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) => void }) {
+  const { t } = useTranslation()
+  const id = useId()
+  const [title, setTitle] = useState('')
+  const [language, setLanguage] = useState<Language>(currentLanguage)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<CallError | null>(null)
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    const result = await createBoard(title, language)
+    setBusy(false)
+    if (result.ok) onCreated(result.value)
+    else setError(result.error)
+  }
+
+  const titleError = error?.code === 'invalid-field' && error.field === 'title'
+  return (
+    <section aria-labelledby={`${id}-heading`} className="card">
+      <h2 id={`${id}-heading`}>{t('home.createHeading')}</h2>
+      <form className="create-form" onSubmit={(event) => void submit(event)} noValidate>
+        <div className="field field--grow">
+          <label htmlFor={`${id}-title`}>{t('home.createTitleLabel')}</label>
+          <input
+            id={`${id}-title`}
+            data-testid="create-title"
+            value={title}
+            maxLength={MAX_TITLE_LENGTH + 50}
+            placeholder={t('home.createTitlePlaceholder')}
+            aria-invalid={titleError || undefined}
+            aria-describedby={error ? `${id}-error` : undefined}
+            onChange={(event) => setTitle(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-language`}>{t('home.createLanguageLabel')}</label>
+          <select
+            id={`${id}-language`}
+            data-testid="create-language"
+            value={language}
+            onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}
+          >
+            {LANGUAGES.map((lng) => (
+              <option key={lng} value={lng} lang={lng}>
+                {LANGUAGE_NAMES[lng]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="button button--primary" data-testid="create-submit" disabled={busy}>
+          {busy ? t('home.creating') : t('home.createSubmit')}
+        </button>
+      </form>
+      {error && (
+        <p id={`${id}-error`} role="alert" className="error-text" data-testid="create-error">
+          {errorMessage(t, error)}
+        </p>
+      )}
+    </section>
+  )
+}

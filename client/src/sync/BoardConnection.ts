@@ -1,0 +1,183 @@
+/**
+ * Owns everything that talks to the sync server for one board: the Y.Doc, the
+ * websocket provider, the IndexedDB copy for offline use, our Status frames
+ * and named close reasons. The UI reads a plain snapshot of its state.
+ */
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { getRecordsMap } from '../../../shared/documentLayout'
+import { closeReasonByCode, MessageType, SYNC_PATH, type CloseName } from '../../../shared/protocol'
+import { decodeStatusFrame } from '../../../shared/statusFrame'
+
+/** What the connection indicator shows. */
+export type ConnectionStatus = 'online' | 'reconnecting' | 'offline'
+
+/** Whether the board's content is available to show yet. */
+export type LoadState =
+  | 'loading'
+  /** Offline and nothing stored on this device: we have to wait for the network. */
+  | 'waiting-for-network'
+  | 'ready'
+  /** The server (or the local copy) says the board exists but it holds no records. */
+  | 'empty'
+
+export interface ConnectionSnapshot {
+  status: ConnectionStatus
+  load: LoadState
+  /** Local changes made since the server last had everything from us. */
+  pending: number
+  /** False while the server reports that it cannot store this board. */
+  storageOk: boolean
+  /** Set when the server closed the connection for a reason retrying cannot fix. */
+  closedFor: CloseName | null
+}
+
+/** Milliseconds between checks that the socket has sent all we gave it. */
+const DRAIN_POLL_MS = 250
+
+function websocketBase(): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
+}
+
+/** One board's sync connection; create with `new`, then `destroy()` when leaving. */
+export class BoardConnection {
+  readonly doc = new Y.Doc()
+  readonly provider: WebsocketProvider
+  readonly persistence: IndexeddbPersistence | null
+  private snapshot: ConnectionSnapshot
+  private listeners = new Set<() => void>()
+  private drainTimer: ReturnType<typeof setInterval> | undefined
+  private idbLoaded = false
+  private destroyed = false
+
+  constructor(readonly boardId: string) {
+    this.snapshot = {
+      status: navigator.onLine ? 'reconnecting' : 'offline',
+      load: 'loading',
+      pending: 0,
+      storageOk: true,
+      closedFor: null,
+    }
+    this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
+    this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
+      // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
+      shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
+      // A little spread so a restarted server is not hit by every client at the same moment.
+      maxBackoffTime: 2500 + Math.round(Math.random() * 2500),
+    })
+    this.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
+      const notice = decodeStatusFrame(decoder.arr)
+      if (notice?.kind === 'storage') this.update({ storageOk: notice.ok })
+    }
+    this.provider.on('status', this.refreshStatus)
+    this.provider.on('sync', this.onSync)
+    this.provider.on('connection-close', this.onClose)
+    this.doc.on('update', this.onDocUpdate)
+    window.addEventListener('online', this.refreshStatus)
+    window.addEventListener('offline', this.refreshStatus)
+    this.persistence?.whenSynced.then(() => {
+      this.idbLoaded = true
+      this.refreshLoad()
+    })
+    // Private mode or a broken IndexedDB must not keep the board from opening.
+    if (!this.persistence) this.idbLoaded = true
+    this.refreshLoad()
+  }
+
+  getSnapshot = (): ConnectionSnapshot => this.snapshot
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** The provider has had its first full exchange with the server since the last (re)connect. */
+  get isSynced(): boolean {
+    return this.provider.synced
+  }
+
+  private update(patch: Partial<ConnectionSnapshot>) {
+    const next = { ...this.snapshot, ...patch }
+    if ((Object.keys(patch) as (keyof ConnectionSnapshot)[]).every((key) => next[key] === this.snapshot[key])) return
+    this.snapshot = next
+    for (const listener of this.listeners) listener()
+  }
+
+  private refreshStatus = () => {
+    if (this.destroyed) return
+    const provider = this.provider
+    let status: ConnectionStatus
+    if (provider.wsconnected && provider.synced) status = 'online'
+    else if (!navigator.onLine || this.snapshot.closedFor) status = 'offline'
+    else status = 'reconnecting'
+    this.update({ status })
+    this.refreshLoad()
+  }
+
+  private refreshLoad() {
+    if (this.destroyed || this.snapshot.load === 'ready' || this.snapshot.load === 'empty') return
+    const hasRecords = getRecordsMap(this.doc).size > 0
+    if (this.provider.synced) {
+      // The server's copy is the truth: an empty one means the board is broken, not new.
+      this.update({ load: hasRecords ? 'ready' : 'empty' })
+    } else if (this.idbLoaded && hasRecords && (!navigator.onLine || this.provider.wsUnsuccessfulReconnects > 0)) {
+      // Offline (or the server is unreachable) with a local copy: show it; edits are
+      // kept on this device and sent when the connection is back.
+      this.update({ load: 'ready' })
+    } else if (this.idbLoaded && !hasRecords && !navigator.onLine) {
+      this.update({ load: 'waiting-for-network' })
+    }
+  }
+
+  private onSync = (synced: boolean) => {
+    this.refreshStatus()
+    if (synced) this.waitForDrain()
+  }
+
+  /** Clears the pending count once the socket has actually sent what we gave it. */
+  private waitForDrain() {
+    clearInterval(this.drainTimer)
+    const check = () => {
+      const ws = this.provider.ws
+      if (!this.provider.synced || !ws) return clearInterval(this.drainTimer)
+      if (ws.bufferedAmount === 0) {
+        clearInterval(this.drainTimer)
+        this.update({ pending: 0 })
+      }
+    }
+    this.drainTimer = setInterval(check, DRAIN_POLL_MS)
+    check()
+  }
+
+  private onDocUpdate = (_update: Uint8Array, origin: unknown) => {
+    // Only our own edits count: updates from the server or from IndexedDB are not "waiting".
+    if (origin === this.provider || origin === this.persistence) return
+    const ws = this.provider.ws
+    const sent = this.provider.wsconnected && this.provider.synced && ws && ws.bufferedAmount === 0
+    if (sent) return
+    this.update({ pending: this.snapshot.pending + 1 })
+    if (this.provider.synced) this.waitForDrain()
+  }
+
+  private onClose = (event: CloseEvent | null) => {
+    const reason = event ? closeReasonByCode(event.code) : undefined
+    if (reason?.permanent) {
+      this.provider.shouldConnect = false
+      this.update({ closedFor: reason.name })
+    }
+    this.refreshStatus()
+  }
+
+  destroy() {
+    this.destroyed = true
+    clearInterval(this.drainTimer)
+    window.removeEventListener('online', this.refreshStatus)
+    window.removeEventListener('offline', this.refreshStatus)
+    this.doc.off('update', this.onDocUpdate)
+    this.provider.destroy()
+    void this.persistence?.destroy()
+    this.doc.destroy()
+    this.listeners.clear()
+  }
+}
