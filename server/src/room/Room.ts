@@ -5,6 +5,7 @@
  * storage-free (RoomPersistence); a Room is only ever built from a document
  * that has finished loading, so it never answers a sync request early.
  */
+import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
@@ -29,6 +30,8 @@ export interface RoomOptions {
   maxBufferedBytes: number
   /** Stored updates after which the document is compacted to a snapshot. */
   compactAfterUpdates: number
+  /** The document encoded as one update, when the caller already has it (a stored snapshot). */
+  fullState?: Uint8Array
   /** Minimum interval between presence frames, i.e. longest added presence latency (default 30 ms). */
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
@@ -40,6 +43,13 @@ export interface RoomOptions {
 }
 
 class BadMessage extends Error {}
+
+const STEP2_CACHE_ENTRIES = 32
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
+
+function stateVectorKey(stateVector: Uint8Array): string {
+  return toBase64(stateVector)
+}
 
 /** A board being edited: relays document updates and presence between its sockets. */
 export class Room {
@@ -60,11 +70,12 @@ export class Room {
   /** Board deleted or room unloaded: queued work is dropped. */
   private destroyed = false
   /**
-   * Step 2 for a client that has nothing yet, shared until the next change: when a
-   * workshop starts, everyone opens the board at once and would otherwise each
-   * cost a full encoding of the document.
+   * Step 2 frames by the state vector they answer, until the next change. When a
+   * workshop starts everyone opens the board with the same (empty) state vector,
+   * and after a restart everyone reconnects with the same (complete) one; each
+   * would otherwise cost an encoding of the whole document.
    */
-  private fullStateFrame: Uint8Array | null = null
+  private readonly step2Cache = new Map<string, Uint8Array>()
 
   constructor(options: RoomOptions) {
     this.options = options
@@ -74,6 +85,7 @@ export class Room {
     this.log = options.log
     this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
     this.doc.on('update', this.relayUpdate)
+    if (options.fullState) this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), syncStep2FrameFromUpdate(options.fullState))
   }
 
   /** Number of sockets currently in the room. */
@@ -165,12 +177,8 @@ export class Room {
     switch (syncType) {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = decoding.readVarUint8Array(decoder)
-        if (Y.decodeStateVector(stateVector).size > 0) {
-          this.send(socket, syncStep2Frame(this.doc, stateVector))
-          return
-        }
-        this.fullStateFrame ??= syncStep2FrameFromUpdate(Y.encodeStateAsUpdate(this.doc))
-        this.send(socket, this.fullStateFrame)
+        Y.decodeStateVector(stateVector) // validates before it becomes a cache key
+        this.send(socket, this.step2For(stateVector))
         return
       }
       case syncProtocol.messageYjsSyncStep2:
@@ -186,6 +194,18 @@ export class Room {
       default:
         throw new BadMessage(`unknown sync message type ${syncType}`)
     }
+  }
+
+  private step2For(stateVector: Uint8Array): Uint8Array {
+    const key = stateVectorKey(stateVector)
+    let frame = this.step2Cache.get(key)
+    if (!frame) {
+      frame = syncStep2Frame(this.doc, stateVector)
+      // Bounded: distinct state vectors between two changes are few in practice.
+      if (this.step2Cache.size >= STEP2_CACHE_ENTRIES) this.step2Cache.clear()
+      this.step2Cache.set(key, frame)
+    }
+    return frame
   }
 
   private async persistAndApply(update: Uint8Array, origin: RoomSocket): Promise<void> {
@@ -254,7 +274,7 @@ export class Room {
   }
 
   private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.fullStateFrame = null
+    this.step2Cache.clear()
     const frame = updateFrame(update)
     for (const socket of Array.from(this.sockets)) if (socket !== origin) this.send(socket, frame)
   }

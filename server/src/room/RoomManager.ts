@@ -190,6 +190,8 @@ export class RoomManager {
         boardId,
         doc,
         lastSeq: stored.lastSeq,
+        // After a compaction the snapshot is exactly the document: newcomers get it without re-encoding.
+        fullState: stored.snapshot && stored.updates.length === 0 ? stored.snapshot : undefined,
         persistence: this.options.persistenceFor(boardId),
         log: this.options.log,
         maxBufferedBytes: this.options.maxBufferedBytes,
