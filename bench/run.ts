@@ -25,7 +25,7 @@ import { join } from 'node:path'
 import { Generator, defaultWorkerCount } from './lib/generator'
 import { Deadline } from './lib/deadline'
 import { killAllChildren, oursAvailable, REPO_ROOT, type ServerKind } from './lib/servers'
-import { machineDescription } from './lib/procstats'
+import { machineDescription, waitForQuiet } from './lib/procstats'
 import { runWorkshop, type WorkshopConfig, type WorkshopRow } from './workloads/workshop'
 import { runCapacity, type CapacityConfig, type CapacityResult } from './workloads/capacity'
 import { runColdLoad, type ColdConfig, type ColdRow } from './workloads/coldLoad'
@@ -116,6 +116,14 @@ process.on('uncaughtException', (e) => {
 
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a)
 
+const quietLog: { before: string; waitedMs: number; hostBusyPct: number | null; quiet: boolean }[] = []
+/** Waits (at most 20 s, 5 s in --quick) for other processes on this shared machine to calm down. */
+async function quiet(before: string): Promise<void> {
+  const q = await waitForQuiet(quick ? 5000 : 20_000)
+  quietLog.push({ before, ...q })
+  if (!q.quiet) log(`  machine busy before ${before}: host CPU ${q.hostBusyPct}% after waiting ${Math.round(q.waitedMs / 1000)} s; measuring anyway`)
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString()
   gen = await Generator.create(defaultWorkerCount())
@@ -134,6 +142,7 @@ async function main(): Promise<void> {
           notes.push(`workshop N=${n} on ${kind} skipped: run time budget exhausted`)
           continue
         }
+        await quiet(`workshop ${kind} N=${n}`)
         log(`workshop: ${kind} N=${n} …`)
         const isLast = n === Math.max(...workshopCfg.ns)
         const row = await runWorkshop(kind, gen, workshopCfg, n, deadline, async (_row, dataDir) => {
@@ -160,6 +169,7 @@ async function main(): Promise<void> {
         notes.push(`capacity on ${kind} skipped: run time budget exhausted`)
         continue
       }
+      await quiet(`capacity ${kind}`)
       log(`capacity: ${kind} steps ${capacityCfg.steps.join(',')} …`)
       const res = await runCapacity(kind, gen, capacityCfg, deadline)
       capacity.push(res)
@@ -180,6 +190,7 @@ async function main(): Promise<void> {
         notes.push(`cold load on ${kind} skipped: run time budget exhausted`)
         continue
       }
+      await quiet(`cold load ${kind}`)
       log(`cold load: ${kind} sizes ${coldCfg.sizes.join(',')} …`)
       const rows = await runColdLoad(kind, coldCfg, deadline)
       cold.push(...rows)
@@ -203,6 +214,7 @@ async function main(): Promise<void> {
     capacity,
     cold,
     persistence,
+    quietChecks: quietLog,
     notes,
   }
   const withTargets = { ...results, targets: evaluateTargets(results) }

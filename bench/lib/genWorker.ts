@@ -54,8 +54,6 @@ interface Stats {
   awFrames: number
   frames: number
   bytes: number
-  sentAw: Record<string, number>
-  sentEd: Record<string, number>
   drops: number
   closeCodes: Record<string, number>
 }
@@ -69,8 +67,6 @@ function newStats(): Stats {
     awFrames: 0,
     frames: 0,
     bytes: 0,
-    sentAw: {},
-    sentEd: {},
     drops: 0,
     closeCodes: {},
   }
@@ -82,6 +78,25 @@ let totalDrops = 0
 let windowStart = Infinity
 let windowEnd = Infinity
 let counting = false
+/** Local (this thread's) times the window opened and closed: byte and frame rates use them. */
+let countedFrom = 0
+let countedTo = 0
+/** Send timestamps per room, counted against the window at collect time (the window message may arrive late). */
+const sendLog = { aw: new Map<string, number[]>(), ed: new Map<string, number[]>() }
+function logSend(kind: 'aw' | 'ed', room: string, ts: number): void {
+  let list = sendLog[kind].get(room)
+  if (!list) sendLog[kind].set(room, (list = []))
+  list.push(ts)
+}
+function countSends(kind: 'aw' | 'ed'): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [room, list] of sendLog[kind]) {
+    let n = 0
+    for (const ts of list) if (ts >= windowStart && ts <= windowEnd) n++
+    if (n) out[room] = n
+  }
+  return out
+}
 let activity: Activity = { cursorHz: 20, editEveryMs: 2000, createFraction: 0.25 }
 const eld = monitorEventLoopDelay({ resolution: 10 })
 eld.enable()
@@ -212,7 +227,7 @@ function sendCursor(c: Client): void {
     ts,
     seq: c.awSeq,
   })
-  if (counting && ts >= windowStart) stats.sentAw[c.spec.room] = (stats.sentAw[c.spec.room] ?? 0) + 1
+  logSend('aw', c.spec.room, ts)
 }
 
 function sendEdit(c: Client): void {
@@ -233,7 +248,7 @@ function sendEdit(c: Client): void {
     rec.meta = meta
   }
   c.doc.transact(() => putRecord(c.records, rec))
-  if (counting && ts >= windowStart) stats.sentEd[c.spec.room] = (stats.sentEd[c.spec.room] ?? 0) + 1
+  logSend('ed', c.spec.room, ts)
 }
 
 function startClient(c: Client): void {
@@ -317,16 +332,29 @@ async function handle(msg: Cmd): Promise<unknown> {
       activity = msg.activity
       for (const c of clients) startClient(c)
       return { started: clients.filter((c) => c.started).length }
-    case 'window':
+    case 'window': {
+      // Announced ahead of time (at the start of the warm-up) so a lagging
+      // worker already knows the window when the first in-window update arrives.
       stats = newStats()
       windowStart = msg.start
       windowEnd = Infinity
-      counting = true
-      eld.reset()
+      counting = false
+      countedTo = 0
+      const open = () => {
+        stats = newStats()
+        counting = true
+        countedFrom = nowMs()
+        eld.reset()
+      }
+      const wait = msg.start - nowMs()
+      if (wait > 0) setTimeout(open, wait)
+      else open()
       return { ok: true }
+    }
     case 'stopSending':
       windowEnd = msg.end
       counting = false
+      countedTo = nowMs()
       for (const c of clients) stopClient(c)
       return { ok: true }
     case 'collect': {
@@ -336,8 +364,9 @@ async function handle(msg: Cmd): Promise<unknown> {
         if (c.spec.active && c.awSeq > 0) finalSent.push([c.doc.clientID, c.spec.room, c.awSeq])
         lastSeen.push({ room: c.spec.room, id: c.doc.clientID, seen: [...c.lastSeen.entries()] })
       }
-      return {
-        stats,
+      const result = {
+        stats: { ...stats, sentAw: countSends('aw'), sentEd: countSends('ed') },
+        countedMs: (countedTo || nowMs()) - countedFrom,
         totalDrops,
         connectedNow: clients.filter((c) => c.provider.wsconnected).length,
         clients: clients.length,
@@ -349,6 +378,9 @@ async function handle(msg: Cmd): Promise<unknown> {
         finalSent,
         lastSeen,
       }
+      sendLog.aw.clear()
+      sendLog.ed.clear()
+      return result
     }
     case 'disconnect':
       return { closed: await disconnectAll() }

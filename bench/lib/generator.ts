@@ -34,6 +34,7 @@ interface WorkerStats {
     drops: number
     closeCodes: Record<string, number>
   }
+  countedMs: number
   totalDrops: number
   connectedNow: number
   clients: number
@@ -176,12 +177,16 @@ export interface WindowResult {
   generatorCpuOfItsCoresPct: number | null
   /** Ours only: update-log append latency measured inside the server by bench/lib/sqliteProbe.mjs. */
   updateLogWrite: Summary | null
+  /** Event-loop delay inside the server process over the window and drain (bench probe). */
+  serverEventLoopDelayMs: { p50: number; p99: number; max: number } | null
+  serverHeapUsedBytes: number | null
   limits: string[]
 }
 
 /**
- * Opens a measurement window on all workers, keeps traffic running for
- * `seconds`, stops sending, drains for `drainMs`, and aggregates.
+ * Announces a measurement window starting after `warmupSeconds`, keeps
+ * traffic running for `seconds` more, stops sending, drains for `drainMs`,
+ * and aggregates.
  */
 export async function measureWindow(
   gen: Generator,
@@ -189,9 +194,12 @@ export async function measureWindow(
   roomSize: Map<string, number>,
   seconds: number,
   drainMs: number,
+  warmupSeconds: number,
 ): Promise<WindowResult> {
-  const start = nowMs() + 20
+  const start = nowMs() + Math.max(200, warmupSeconds * 1000)
   await gen.all({ cmd: 'window', start })
+  await sleep(Math.max(0, start - nowMs()))
+  server.resetProbe()
   const probe0 = server.readProbe()
   const meter = new CpuMeter(server.pid)
   await sleep(seconds * 1000)
@@ -202,16 +210,19 @@ export async function measureWindow(
   const parts = await gen.all<WorkerStats>({ cmd: 'collect' }, 60_000)
   await sleep(300) // the probe flushes every 250 ms
   const probe1 = server.readProbe()
-  const updateLogWrite = probe1 ? summarize(probe0 ? diff(probe1, probe0) : probe1) : null
+  const updateLogWrite = probe1 && server.kind === 'ours' ? summarize(probe0 ? diff(probe1, probe0) : probe1) : null
+  const sel = probe1?.eventLoopDelayMs
+  const serverEventLoopDelayMs = sel ? { p50: Math.round(sel.p50 * 10) / 10, p99: Math.round(sel.p99 * 10) / 10, max: Math.round(sel.max * 10) / 10 } : null
+  const serverHeapUsedBytes = probe1?.memory?.heapUsed ?? null
   const windowSeconds = (end - start) / 1000
 
   const awLat = newHist()
   const edLat = newHist()
   let awRecv = 0
   let edRecv = 0
-  let awFrames = 0
-  let frames = 0
-  let bytes = 0
+  let awFramesRate = 0
+  let framesRate = 0
+  let bytesRate = 0
   let drops = 0
   let totalDrops = 0
   let clients = 0
@@ -228,9 +239,11 @@ export async function measureWindow(
     merge(edLat, p.stats.edLat)
     awRecv += p.stats.awRecv
     edRecv += p.stats.edRecv
-    awFrames += p.stats.awFrames
-    frames += p.stats.frames
-    bytes += p.stats.bytes
+    // rates per worker over the interval that worker actually counted, then summed
+    const secs = Math.max(0.001, p.countedMs / 1000)
+    awFramesRate += p.stats.awFrames / secs
+    framesRate += p.stats.frames / secs
+    bytesRate += p.stats.bytes / secs
     drops += p.stats.drops
     totalDrops += p.totalDrops
     clients += p.clients
@@ -277,6 +290,8 @@ export async function measureWindow(
   if (genOfCores !== null && genOfCores >= 85) limits.push(`generator CPU ${genOfCores}% of its ${gen.size} core(s): generator-limited`)
   if (eldP99 >= 50) limits.push(`generator event-loop delay p99 ${eldP99.toFixed(0)} ms: latencies include generator queueing`)
   if (cpu.hostCpuPct !== null && cpu.hostCpuPct >= 90) limits.push(`host CPU ${cpu.hostCpuPct}%: machine saturated (server and generator compete)`)
+  if (cpu.otherCpuPct !== null && cpu.otherCpuPct >= 50) limits.push(`${cpu.otherCpuPct}% of a core used outside the server and generator processes (kernel networking, other processes on this shared machine)`)
+  if (serverEventLoopDelayMs && serverEventLoopDelayMs.p99 >= 50) limits.push(`server event-loop delay p99 ${serverEventLoopDelayMs.p99} ms: the server queues work`)
   if (cpu.serverCpuPct !== null && cpu.serverCpuPct >= 90) limits.push(`server CPU ${cpu.serverCpuPct}% of one core: server-limited (single-threaded)`)
   return {
     windowSeconds: Math.round(windowSeconds * 10) / 10,
@@ -288,12 +303,12 @@ export async function measureWindow(
       expected: expAw,
       received: awRecv,
       deliveredFraction: expAw ? r3(awRecv / expAw) : null,
-      framesPerClientPerSec: clients ? Math.round((awFrames / clients / windowSeconds) * 10) / 10 : 0,
+      framesPerClientPerSec: clients ? Math.round((awFramesRate / clients) * 10) / 10 : 0,
       finalStateConverged: pairs ? r3(converged / pairs) : null,
     },
     edits: { ...summarize(edLat), sent: sumEd, expected: expEd, received: edRecv, deliveredFraction: expEd ? r3(edRecv / expEd) : null },
-    bytesPerClientPerSec: clients ? Math.round(bytes / clients / windowSeconds) : 0,
-    framesPerClientPerSec: clients ? Math.round((frames / clients / windowSeconds) * 10) / 10 : 0,
+    bytesPerClientPerSec: clients ? Math.round(bytesRate / clients) : 0,
+    framesPerClientPerSec: clients ? Math.round((framesRate / clients) * 10) / 10 : 0,
     droppedInWindow: drops,
     droppedSinceConnect: totalDrops,
     closeCodes,
@@ -302,6 +317,8 @@ export async function measureWindow(
     generatorWorkers: gen.size,
     generatorCpuOfItsCoresPct: genOfCores,
     updateLogWrite,
+    serverEventLoopDelayMs,
+    serverHeapUsedBytes,
     limits,
   }
 }

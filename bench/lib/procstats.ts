@@ -6,7 +6,7 @@
  * The generator is this process (main thread + worker threads), so its CPU is
  * /proc/self/stat.
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 
 const CLK_TCK = 100 // USER_HZ on Linux; /proc times are in these ticks
@@ -14,6 +14,8 @@ const CLK_TCK = 100 // USER_HZ on Linux; /proc times are in these ticks
 export interface HostCpu {
   busy: number
   total: number
+  softirq: number
+  steal: number
 }
 
 export function readHostCpu(): HostCpu | null {
@@ -23,7 +25,7 @@ export function readHostCpu(): HostCpu | null {
     // user nice system idle iowait irq softirq steal
     const idle = (f[3] ?? 0) + (f[4] ?? 0)
     const total = f.slice(0, 8).reduce((a, b) => a + b, 0)
-    return { busy: total - idle, total }
+    return { busy: total - idle, total, softirq: f[6] ?? 0, steal: f[7] ?? 0 }
   } catch {
     return null
   }
@@ -51,6 +53,26 @@ export function readRssBytes(pid: number | 'self'): number | null {
   }
 }
 
+/** utime+stime ticks and name of every process, to find who else used the CPU. */
+function readAllProcs(): Map<number, { ticks: number; comm: string }> {
+  const out = new Map<number, { ticks: number; comm: string }>()
+  let entries: string[] = []
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e))
+  } catch {
+    return out
+  }
+  for (const e of entries.slice(0, 5000)) {
+    try {
+      const s = readFileSync(`/proc/${e}/stat`, 'utf8')
+      const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'))
+      const rest = s.slice(s.lastIndexOf(')') + 2).split(' ')
+      out.set(Number(e), { ticks: Number(rest[11]) + Number(rest[12]), comm })
+    } catch {}
+  }
+  return out
+}
+
 export interface CpuWindow {
   seconds: number
   /** Host CPU busy, % of all cores (100 = every core busy). */
@@ -61,6 +83,13 @@ export interface CpuWindow {
   generatorCpuPct: number | null
   serverRssMaxBytes: number | null
   serverRssEndBytes: number | null
+  /** Host CPU not attributed to the server or generator processes, % of one core: softirq (loopback networking), other processes. */
+  otherCpuPct: number | null
+  /** Host softirq and steal time, % of one core. */
+  softirqPct: number | null
+  stealPct: number | null
+  /** The busiest other processes in the window (name: % of one core). */
+  topOtherProcesses: string[]
 }
 
 /** Samples host, server and generator CPU over a window; RSS every second. */
@@ -69,6 +98,7 @@ export class CpuMeter {
   private srv0: number | null
   private gen0 = readProcCpuSeconds('self')
   private t0 = performance.now()
+  private procs0 = readAllProcs()
   private rssMax: number | null = null
   private timer: NodeJS.Timeout
 
@@ -98,11 +128,33 @@ export class CpuMeter {
     if (this.host0 && host1 && host1.total > this.host0.total) {
       hostCpuPct = Math.round(((host1.busy - this.host0.busy) / (host1.total - this.host0.total)) * 1000) / 10
     }
+    const serverCpuPct = pct(this.srv0, srv1)
+    const generatorCpuPct = pct(this.gen0, gen1)
+    const otherCpuPct =
+      hostCpuPct === null || serverCpuPct === null || generatorCpuPct === null
+        ? null
+        : Math.max(0, Math.round((hostCpuPct * os.cpus().length - serverCpuPct - generatorCpuPct) * 10) / 10)
+    const procs1 = readAllProcs()
+    const self = process.pid
+    const others: { comm: string; pct: number }[] = []
+    for (const [pid, p1] of procs1) {
+      if (pid === self || pid === this.serverPid) continue
+      const p0 = this.procs0.get(pid)
+      const d = p1.ticks - (p0?.ticks ?? 0)
+      if (d > 0 && seconds > 0) others.push({ comm: `${p1.comm}[${pid}]`, pct: Math.round((d / CLK_TCK / seconds) * 1000) / 10 })
+    }
+    others.sort((a, b) => b.pct - a.pct)
+    const ticksPct = (a: number | undefined, b: number | undefined) =>
+      a === undefined || b === undefined || seconds <= 0 ? null : Math.round(((b - a) / CLK_TCK / seconds) * 1000) / 10
     return {
       seconds: Math.round(seconds * 10) / 10,
       hostCpuPct,
-      serverCpuPct: pct(this.srv0, srv1),
-      generatorCpuPct: pct(this.gen0, gen1),
+      serverCpuPct,
+      generatorCpuPct,
+      otherCpuPct,
+      softirqPct: ticksPct(this.host0?.softirq, host1?.softirq),
+      stealPct: ticksPct(this.host0?.steal, host1?.steal),
+      topOtherProcesses: others.filter((o) => o.pct >= 1).slice(0, 3).map((o) => `${o.comm}: ${o.pct}%`),
       serverRssMaxBytes: this.rssMax,
       serverRssEndBytes: rssEnd,
     }
@@ -127,4 +179,23 @@ export function machineDescription(): Record<string, unknown> {
     node: process.version,
     os: osName,
   }
+}
+
+/**
+ * Before a measurement, waits (bounded) until the host is quiet: the machine is
+ * shared, and another process' burst would land in our numbers. Returns how
+ * long it waited and the host CPU % over the last second sampled.
+ */
+export async function waitForQuiet(maxMs: number, thresholdPct = 25): Promise<{ waitedMs: number; hostBusyPct: number | null; quiet: boolean }> {
+  const t0 = Date.now()
+  let last: number | null = null
+  for (let i = 0; i < 600 && Date.now() - t0 < maxMs; i++) {
+    const a = readHostCpu()
+    await new Promise((r) => setTimeout(r, 1000))
+    const b = readHostCpu()
+    if (!a || !b || b.total <= a.total) return { waitedMs: Date.now() - t0, hostBusyPct: null, quiet: false }
+    last = Math.round(((b.busy - a.busy) / (b.total - a.total)) * 1000) / 10
+    if (last < thresholdPct) return { waitedMs: Date.now() - t0, hostBusyPct: last, quiet: true }
+  }
+  return { waitedMs: Date.now() - t0, hostBusyPct: last, quiet: false }
 }

@@ -4,7 +4,7 @@
  * benchmark exits, errs or is interrupted.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import type { Hist } from './hist'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -26,8 +26,10 @@ export interface ServerHandle {
   dataDir: string | null
   env: Record<string, string>
   stderrTail: () => string
-  /** Ours with the probe: the update-log write histogram so far; null otherwise. */
-  readProbe: () => Hist | null
+  /** With the probe: update-log write histogram so far (ours), event-loop delay and memory; null otherwise. */
+  readProbe: () => Probe | null
+  /** Restarts the probe's event-loop delay histogram (takes effect within 250 ms). */
+  resetProbe: () => void
   stop: () => Promise<void>
 }
 
@@ -49,8 +51,14 @@ export interface StartOptions {
   roomIdleMs?: number
   extraNodeArgs?: string[]
   extraEnv?: Record<string, string>
-  /** Ours only: preload bench/lib/sqliteProbe.mjs to time update-log writes inside the server. */
+  /** Preload bench/lib/sqliteProbe.mjs: event-loop delay and memory (both), update-log write timing (ours). */
   probe?: boolean
+}
+
+export interface Probe extends Hist {
+  at: number
+  eventLoopDelayMs?: { p50: number; p99: number; max: number; since: number }
+  memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
 }
 
 export async function startServer(kind: ServerKind, opts: StartOptions = {}): Promise<ServerHandle> {
@@ -64,8 +72,12 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
     ...(opts.extraEnv ?? {}),
   }
   const entry = kind === 'ours' ? OURS_ENTRY : REFERENCE_ENTRY
-  const probeFile = kind === 'ours' && opts.probe && dataDir ? join(dataDir, 'bench-probe.json') : null
-  if (probeFile) env.BENCH_PROBE_OUT = probeFile
+  const probeDir = opts.probe ? (dataDir ?? mkdtempSync(join(tmpdir(), 'wb-bench-probe-'))) : null
+  const probeFile = probeDir ? join(probeDir, 'bench-probe.json') : null
+  if (probeFile) {
+    env.BENCH_PROBE_OUT = probeFile
+    if (kind === 'ours') env.BENCH_PROBE_SQLITE = '1'
+  }
   const nodeArgs = [...(opts.extraNodeArgs ?? []), ...(probeFile ? ['--import', PROBE_ENTRY] : []), '--import', 'tsx', entry]
   const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
@@ -111,16 +123,20 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
       child.kill('SIGTERM')
     })
     if (dataDir && !process.env.BENCH_KEEP_DATA) rmSync(dataDir, { recursive: true, force: true })
+    if (probeDir && probeDir !== dataDir) rmSync(probeDir, { recursive: true, force: true })
   }
-  const readProbe = (): Hist | null => {
+  const readProbe = (): Probe | null => {
     if (!probeFile) return null
     try {
-      return JSON.parse(readFileSync(probeFile, 'utf8')) as Hist
+      return JSON.parse(readFileSync(probeFile, 'utf8')) as Probe
     } catch {
       return null
     }
   }
-  return { kind, pid: child.pid!, baseUrl, wsUrl, dataDir, env, stderrTail: () => stderr, readProbe, stop }
+  const resetProbe = () => {
+    if (probeFile) writeFileSync(probeFile + '.reset', String(Date.now()))
+  }
+  return { kind, pid: child.pid!, baseUrl, wsUrl, dataDir, env, stderrTail: () => stderr, readProbe, resetProbe, stop }
 }
 
 export async function createBoard(server: ServerHandle, title: string): Promise<string> {

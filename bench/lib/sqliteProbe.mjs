@@ -1,6 +1,8 @@
-// Bench-only instrumentation preloaded into OUR server process
-// (`node --import tsx --import bench/lib/sqliteProbe.mjs server/src/main.ts`)
-// when BENCH_PROBE_OUT is set. It edits no server code: it wraps
+// Bench-only instrumentation preloaded into a server process under test
+// (`node --import bench/lib/sqliteProbe.mjs --import tsx server/src/main.ts`)
+// when BENCH_PROBE_OUT is set. It edits no server code. For every server it
+// records the event-loop delay (perf_hooks.monitorEventLoopDelay) and
+// process.memoryUsage(). With BENCH_PROBE_SQLITE=1 (ours only) it also wraps
 // better-sqlite3's Database#transaction and Statement#run so that every
 // transaction (or bare statement) that inserts into the `updates` table, the
 // board update log, is timed from call to commit (with SQLITE_SYNCHRONOUS=FULL
@@ -8,12 +10,13 @@
 // is written to BENCH_PROBE_OUT as JSON every 250 ms and at exit; the bench
 // diffs two snapshots to get the distribution inside a measurement window.
 import { createRequire } from 'node:module'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 const out = process.env.BENCH_PROBE_OUT
 if (out) {
-  const require = createRequire(process.cwd() + '/package.json')
-  const Database = require('better-sqlite3')
+  const eld = monitorEventLoopDelay({ resolution: 5 })
+  eld.enable()
   const BASE = 1.02
   const MIN = 0.01
   const BUCKETS = 1200
@@ -27,6 +30,10 @@ if (out) {
     if (ms > hist.max) hist.max = ms
     if (ms < hist.min) hist.min = ms
   }
+  if (process.env.BENCH_PROBE_SQLITE === '1') instrumentSqlite()
+  function instrumentSqlite() {
+  const require = createRequire(process.cwd() + '/package.json')
+  const Database = require('better-sqlite3')
   const isLogInsert = (sql) => typeof sql === 'string' && /insert\s+into\s+updates\b/i.test(sql)
   let depth = 0
   let sawInsert = false
@@ -66,9 +73,29 @@ if (out) {
     for (const k of ['default', 'deferred', 'immediate', 'exclusive']) if (tx[k]) timed[k] = wrap(tx[k])
     return timed
   }
+  }
+  // The bench resets the event-loop histogram by touching BENCH_PROBE_OUT + '.reset'.
+  let lastReset = 0
   const flush = () => {
     try {
-      writeFileSync(out, JSON.stringify({ ...hist, min: hist.n ? hist.min : 0, at: Date.now() }))
+      const m = process.memoryUsage()
+      writeFileSync(
+        out,
+        JSON.stringify({
+          ...hist,
+          min: hist.n ? hist.min : 0,
+          at: Date.now(),
+          eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, since: lastReset },
+          memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers },
+        }),
+      )
+    } catch {}
+    try {
+      const t = Number(readFileSync(out + '.reset', 'utf8'))
+      if (t > lastReset) {
+        lastReset = t
+        eld.reset()
+      }
     } catch {}
   }
   setInterval(flush, 250).unref()

@@ -55,6 +55,10 @@ export interface CapacityResult {
     peakRssBytes: number | null
     peakRooms: number
     afterGraceRssBytes: number | null
+    /** V8 heap used inside the server (bench probe) at the same three points. */
+    startHeapUsedBytes: number | null
+    peakHeapUsedBytes: number | null
+    afterGraceHeapUsedBytes: number | null
     graceWaitedMs: number | null
     roomsAfterGrace: number | null
     note: string
@@ -74,6 +78,9 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
       peakRssBytes: null,
       peakRooms: 0,
       afterGraceRssBytes: null,
+      startHeapUsedBytes: null,
+      peakHeapUsedBytes: null,
+      afterGraceHeapUsedBytes: null,
       graceWaitedMs: null,
       roomsAfterGrace: null,
       note: '',
@@ -81,8 +88,9 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
   }
   const roomSize = new Map<string, number>()
   try {
-    await sleep(1500)
+    await sleep(3000)
     out.memory.startRssBytes = readRssBytes(server.pid)
+    out.memory.startHeapUsedBytes = server.readProbe()?.memory?.heapUsed ?? null
     for (const target of cfg.steps) {
       if (deadline.remainingMs() < (cfg.windowSeconds + cfg.warmupSeconds + 30) * 1000) {
         out.stoppedBecause = 'run time budget'
@@ -100,8 +108,7 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
       }
       const connect = await gen.connect(specs, 32, 30_000)
       await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
-      await sleep(cfg.warmupSeconds * 1000)
-      const result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs)
+      const result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
       const rss = readRssBytes(server.pid)
       const step: CapacityStep = {
         rooms: roomSize.size,
@@ -112,7 +119,10 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
         serverRssBytes: rss,
       }
       out.steps.push(step)
-      if (rss !== null && (out.memory.peakRssBytes === null || rss > out.memory.peakRssBytes)) out.memory.peakRssBytes = rss
+      if (rss !== null && (out.memory.peakRssBytes === null || rss > out.memory.peakRssBytes)) {
+        out.memory.peakRssBytes = rss
+        out.memory.peakHeapUsedBytes = server.readProbe()?.memory?.heapUsed ?? null
+      }
       out.memory.peakRooms = roomSize.size
       const p99 = result.edits.p99
       if (p99 !== null && p99 < cfg.p99LimitMs && connect.failed === 0) out.maxRoomsUnderLimit = roomSize.size
@@ -140,6 +150,7 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
       out.memory.graceWaitedMs = Date.now() - t0
     }
     out.memory.afterGraceRssBytes = readRssBytes(server.pid)
+    out.memory.afterGraceHeapUsedBytes = server.readProbe()?.memory?.heapUsed ?? null
     out.memory.roomsAfterGrace = (await healthz(server))?.rooms ?? null
     out.memory.note =
       kind === 'ours'

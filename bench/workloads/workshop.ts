@@ -61,8 +61,7 @@ export async function runWorkshop(
     row.connect = await gen.connect(specs, 16, 30_000)
     deadline.check()
     await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
-    await sleep(cfg.warmupSeconds * 1000)
-    row.result = await measureWindow(gen, server, new Map([[board, n]]), cfg.windowSeconds, cfg.drainMs)
+    row.result = await measureWindow(gen, server, new Map([[board, n]]), cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
     row.health = await healthz(server)
     if (after) await after(row, server.dataDir)
   } catch (e) {
