@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { contentSecurityPolicyPlugin, serviceWorkerPlugin } from './client/build/serviceWorkerPlugin'
 
 // The client lives in client/; the build lands in dist/client, which the server serves.
 export default defineConfig({
   root: 'client',
-  plugins: [react()],
+  plugins: [react(), serviceWorkerPlugin(), contentSecurityPolicyPlugin()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,

@@ -61,6 +61,8 @@ export class BoardConnection {
     }
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
+      // Opened offline: connect when the device says the network is back (see onOnline).
+      connect: navigator.onLine,
       // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
       // A little spread so a restarted server is not hit by every client at the same moment.
@@ -74,8 +76,8 @@ export class BoardConnection {
     this.provider.on('sync', this.onSync)
     this.provider.on('connection-close', this.onClose)
     this.doc.on('update', this.onDocUpdate)
-    window.addEventListener('online', this.refreshStatus)
-    window.addEventListener('offline', this.refreshStatus)
+    window.addEventListener('online', this.onOnline)
+    window.addEventListener('offline', this.onOffline)
     this.persistence?.whenSynced.then(() => {
       this.idbLoaded = true
       this.refreshLoad()
@@ -108,8 +110,8 @@ export class BoardConnection {
     if (this.destroyed) return
     const provider = this.provider
     let status: ConnectionStatus
-    if (provider.wsconnected && provider.synced) status = 'online'
-    else if (!navigator.onLine || this.snapshot.closedFor) status = 'offline'
+    if (!navigator.onLine || this.snapshot.closedFor) status = 'offline'
+    else if (provider.wsconnected && provider.synced) status = 'online'
     else status = 'reconnecting'
     this.update({ status })
     this.refreshLoad()
@@ -128,6 +130,22 @@ export class BoardConnection {
     } else if (this.idbLoaded && !hasRecords && !navigator.onLine) {
       this.update({ load: 'waiting-for-network' })
     }
+  }
+
+  /**
+   * The device says it lost the network. A socket can look open for a long time
+   * after that (and frames sent into it are lost), so close it and count edits as
+   * waiting until we are back.
+   */
+  private onOffline = () => {
+    if (this.provider.shouldConnect) this.provider.disconnect()
+    this.refreshStatus()
+  }
+
+  /** Back online: reconnect now rather than at the end of the backoff. */
+  private onOnline = () => {
+    if (!this.snapshot.closedFor && !this.provider.shouldConnect) this.provider.connect()
+    this.refreshStatus()
   }
 
   private onSync = (synced: boolean) => {
@@ -172,8 +190,8 @@ export class BoardConnection {
   destroy() {
     this.destroyed = true
     clearInterval(this.drainTimer)
-    window.removeEventListener('online', this.refreshStatus)
-    window.removeEventListener('offline', this.refreshStatus)
+    window.removeEventListener('online', this.onOnline)
+    window.removeEventListener('offline', this.onOffline)
     this.doc.off('update', this.onDocUpdate)
     this.provider.destroy()
     void this.persistence?.destroy()
