@@ -112,7 +112,6 @@ export class RoomManager {
   /** Closes a board's sockets with board-deleted and drops its room without writing it. */
   closeBoard(boardId: string): void {
     this.loads.delete(boardId) // a load in flight is discarded when it finishes
-    this.cancelIdle(boardId)
     const room = this.rooms.get(boardId)
     this.rooms.delete(boardId)
     for (const [socket, session] of Array.from(this.sessions)) {
@@ -120,6 +119,8 @@ export class RoomManager {
     }
     room?.close(Close.boardDeleted)
     room?.destroy()
+    // After the sockets: the last one leaving schedules an unload of the (deleted) room.
+    this.cancelIdle(boardId)
   }
 
   /** Closes every socket with server-shutting-down and writes every room to storage. */
