@@ -53,7 +53,7 @@ export function contentSecurityPolicyPlugin(): Plugin {
     "img-src 'self' data: blob:",
     "media-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    "connect-src 'self' data: blob:",
     "worker-src 'self' blob:",
     'frame-src https:',
     "object-src 'none'",
