@@ -1,0 +1,99 @@
+/**
+ * Operator story: the disk fills up (or the database turns read-only) in the
+ * middle of a workshop. People keep working and seeing each other's edits,
+ * they are told their work is not being saved, and once storage is back
+ * everything, including what was written meanwhile, is stored.
+ *
+ * Runs the real server in-process with the real SQLite adapter wrapped so its
+ * writes can be made to fail, since a full disk cannot be arranged portably.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { StatusNotice } from '../../shared/protocol'
+import { MessageType } from '../../shared/protocol'
+import { decodeStatusFrame } from '../../shared/statusFrame'
+import { getRecordsMap } from '../../shared/documentLayout'
+import { loadConfig } from '../src/config'
+import { startServer, type RunningServer } from '../src/createServer'
+import { silentLogger } from '../src/log'
+import { openSqliteStorage } from '../src/storage/SqliteStorage'
+import { StorageUnavailableError, type Storage } from '../src/storage/Storage'
+import { connectClient, createBoard, waitFor, type TestClient } from '../test-utils/startServer'
+
+/** The real adapter, with document writes that fail while `broken` is set. */
+function breakableStorage(inner: Storage): Storage & { broken: boolean } {
+  const fail = (): never => {
+    throw new StorageUnavailableError('append update failed: SQLITE_FULL')
+  }
+  return Object.assign(Object.create(inner) as Storage, {
+    broken: false,
+    appendUpdate(this: { broken: boolean }, ...args: Parameters<Storage['appendUpdate']>) {
+      return this.broken ? Promise.reject(fail()) : inner.appendUpdate(...args)
+    },
+    compact(this: { broken: boolean }, ...args: Parameters<Storage['compact']>) {
+      return this.broken ? Promise.reject(fail()) : inner.compact(...args)
+    },
+  })
+}
+
+function watchStatus(client: TestClient): StatusNotice[] {
+  const notices: StatusNotice[] = []
+  client.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
+    const notice = decodeStatusFrame(decoder.arr)
+    if (notice) notices.push(notice)
+  }
+  return notices
+}
+
+describe('storage fails during a session', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whiteboard-storage-failure-'))
+  let server: RunningServer
+  let storage: Storage & { broken: boolean }
+  let url: string
+
+  beforeAll(async () => {
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir })
+    if (!config.ok) throw new Error(config.error)
+    storage = breakableStorage(openSqliteStorage(dataDir, { synchronous: 'NORMAL' }))
+    server = await startServer(config.value, silentLogger, storage)
+    url = `http://127.0.0.1:${server.address.port}`
+  })
+  afterAll(async () => {
+    await server?.shutdown()
+  })
+
+  it('keeps people working, tells them, and stores everything once storage is back', async () => {
+    const board = await createBoard(url)
+    const ana = connectClient(`ws://127.0.0.1:${server.address.port}/sync`, board.id)
+    const bram = connectClient(`ws://127.0.0.1:${server.address.port}/sync`, board.id)
+    const [anaNotices, bramNotices] = [watchStatus(ana), watchStatus(bram)]
+    await Promise.all([ana.synced, bram.synced])
+
+    storage.broken = true
+    getRecordsMap(ana.doc).set('shape:unsaved', new Y.Map<unknown>([['id', 'shape:unsaved']]))
+    await waitFor(() => getRecordsMap(bram.doc).has('shape:unsaved'), 'Bram to see the edit made while storage is down')
+    await waitFor(() => anaNotices.length > 0 && bramNotices.length > 0, 'both to be told')
+    expect(anaNotices).toEqual([{ kind: 'storage', ok: false }])
+    expect(bramNotices).toEqual([{ kind: 'storage', ok: false }])
+    // Still down: more work, still relayed.
+    getRecordsMap(bram.doc).set('shape:also-unsaved', new Y.Map<unknown>([['id', 'shape:also-unsaved']]))
+    await waitFor(() => getRecordsMap(ana.doc).has('shape:also-unsaved'), 'Ana to see the second edit')
+
+    storage.broken = false
+    await waitFor(() => anaNotices.length === 2 && bramNotices.length === 2, 'both to be told storage is back', 10_000)
+    expect(anaNotices.at(-1)).toEqual({ kind: 'storage', ok: true })
+
+    // What storage now holds, read independently of the running room.
+    const stored = (await storage.loadDocument(board.id))!
+    const doc = new Y.Doc()
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+    for (const update of stored.updates) Y.applyUpdate(doc, update)
+    expect(getRecordsMap(doc).has('shape:unsaved')).toBe(true)
+    expect(getRecordsMap(doc).has('shape:also-unsaved')).toBe(true)
+    ana.destroy()
+    bram.destroy()
+  })
+})
