@@ -54,9 +54,13 @@ export function bindPresence(store: TLStore, awareness: Awareness, $user: Signal
 
   // Outgoing, throttled: send immediately after a quiet spell, then at most every interval.
   let lastSent = 0
+  let scheduled = false
+  let stopped = false
   let timer: ReturnType<typeof setTimeout> | undefined
   const publish = () => {
     timer = undefined
+    scheduled = false
+    if (stopped) return
     lastSent = Date.now()
     const presence = $presence.get()
     const user = $user.get()
@@ -69,9 +73,12 @@ export function bindPresence(store: TLStore, awareness: Awareness, $user: Signal
   const stopReacting = react('publish presence', () => {
     $presence.get()
     $user.get()
-    if (timer !== undefined) return
+    if (scheduled) return
+    scheduled = true
+    // Never publish from inside the reaction: awareness listeners (ours included, via the
+    // relay) update stores, and doing that mid-reaction corrupts its dependency tracking.
     const wait = PRESENCE_INTERVAL_MS - (Date.now() - lastSent)
-    if (wait <= 0) publish()
+    if (wait <= 0) queueMicrotask(publish)
     else timer = setTimeout(publish, wait)
   })
 
@@ -130,10 +137,10 @@ export function bindPresence(store: TLStore, awareness: Awareness, $user: Signal
   onChange({ added: Array.from(awareness.getStates().keys()), updated: [], removed: [] })
 
   return () => {
+    stopped = true
     stopReacting()
     clearTimeout(timer)
     awareness.off('change', onChange)
-    const ids = store.query.records('instance_presence').get().map((record) => record.id)
-    if (ids.length) store.mergeRemoteChanges(() => store.remove(ids))
+    // Presence records stay in the store: it is discarded with the editor that owns it.
   }
 }

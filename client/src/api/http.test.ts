@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { licenceIsMissing } from './clientConfig'
+import { parseApiError, parseBoardMeta, parseClientConfig } from './http'
+
+describe('API response parsing', () => {
+  it('reads the error vocabulary by code and field, never trusting unknown codes', () => {
+    expect(parseApiError(400, { error: { code: 'invalid-field', message: 'x', field: 'title' } })).toEqual({ code: 'invalid-field', field: 'title' })
+    expect(parseApiError(500, { error: { code: 'kaboom', message: 'x' } })).toEqual({ code: 'unknown' })
+    expect(parseApiError(404, 'not json')).toEqual({ code: 'not-found' })
+    expect(parseApiError(503, null)).toEqual({ code: 'storage-unavailable' })
+  })
+
+  it('accepts only well-formed boards', () => {
+    const board = { id: 'q3Zb1v0mS9uJx2cF4yTt8A', title: 'Retro', language: 'nl', createdAt: 1, updatedAt: 2 }
+    expect(parseBoardMeta(board)).toEqual(board)
+    expect(parseBoardMeta({ ...board, language: 'fr' })).toBeUndefined()
+    expect(parseBoardMeta({ ...board, id: '../etc' })).toBeUndefined()
+    expect(parseBoardMeta({ ...board, updatedAt: '2' })).toBeUndefined()
+  })
+
+  it('fills safe defaults for a missing or odd config', () => {
+    const config = parseClientConfig({ tldrawLicenseKey: '', maxAssetBytes: -1 })
+    expect(config.tldrawLicenseKey).toBeNull()
+    expect(config.maxAssetBytes).toBeGreaterThan(0)
+    expect(config.assetMimeTypes).toContain('image/png')
+  })
+})
+
+describe('licenceIsMissing', () => {
+  const none = parseClientConfig({})
+  const keyed = parseClientConfig({ tldrawLicenseKey: 'tldraw-abc' })
+  const https = { protocol: 'https:', hostname: 'board.example.org' }
+  it('is only true for a production build over https on a real host without a key', () => {
+    expect(licenceIsMissing(none, true, https)).toBe(true)
+    expect(licenceIsMissing(keyed, true, https)).toBe(false)
+    expect(licenceIsMissing(none, false, https)).toBe(false)
+    expect(licenceIsMissing(none, true, { protocol: 'http:', hostname: 'board.example.org' })).toBe(false)
+    expect(licenceIsMissing(none, true, { protocol: 'https:', hostname: 'localhost' })).toBe(false)
+    expect(licenceIsMissing(none, true, { protocol: 'https:', hostname: '127.0.0.1' })).toBe(false)
+  })
+})
