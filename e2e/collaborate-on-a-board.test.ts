@@ -6,7 +6,8 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBoard, startServer } from '../server/test-utils/startServer'
+import { getRecordsMap, putRecord } from '../shared/documentLayout'
+import { connectClient, createBoard, startServer } from '../server/test-utils/startServer'
 import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
@@ -96,6 +97,45 @@ describe('two people collaborate on one board', () => {
     await ana.context.setOffline(false)
     const seen = await eventually(() => noteTexts(bram.page), (texts) => texts.includes('Guardado en el navegador'), 30_000)
     expect(seen).toContain('Guardado en el navegador')
+  })
+
+  it('undoes only your own changes', async () => {
+    await addNote(ana.page, 300, 600, 'Deshacer esto')
+    await addNote(bram.page, 900, 600, 'Dit blijft staan')
+    await eventually(() => noteTexts(ana.page), (texts) => texts.includes('Dit blijft staan'))
+    // Creating and typing a note are separate history steps; undo until Ana's own note is gone.
+    for (let i = 0; i < 6 && (await noteTexts(ana.page)).includes('Deshacer esto'); i++) {
+      await ana.page.keyboard.press('Control+z')
+      await ana.page.waitForTimeout(150)
+    }
+    expect(await noteTexts(ana.page)).not.toContain('Deshacer esto')
+    expect(await noteTexts(ana.page)).toContain('Dit blijft staan')
+    const bramSees = await eventually(() => noteTexts(bram.page), (texts) => !texts.includes('Deshacer esto'))
+    expect(bramSees).not.toContain('Deshacer esto')
+    expect(bramSees).toContain('Dit blijft staan')
+  })
+
+  it('skips an invalid record sent by a misbehaving client and keeps everyone working', async () => {
+    const boardId = new URL(boardUrl).pathname.split('/').pop() as string
+    const rogue = await connectClient(server.wsUrl, boardId)
+    await rogue.synced
+    const records = getRecordsMap(rogue.doc)
+    rogue.doc.transact(() => {
+      putRecord(records, { id: 'shape:poison', typeName: 'shape', type: 'note', props: { color: 42 } })
+      putRecord(records, { id: 'shape:orphan', typeName: 'shape', type: 'pizza', x: 'left', parentId: 'page:nowhere' })
+    })
+    // The honest people keep editing and keep seeing each other.
+    await addNote(bram.page, 600, 150, 'Sigue funcionando')
+    const seen = await eventually(() => noteTexts(ana.page), (texts) => texts.includes('Sigue funcionando'))
+    expect(seen).toContain('Sigue funcionando')
+    const ids = await ana.page.evaluate(() =>
+      (window as unknown as { __editor: { getCurrentPageShapes(): { id: string }[] } }).__editor
+        .getCurrentPageShapes()
+        .map((shape) => shape.id),
+    )
+    expect(ids).not.toContain('shape:poison')
+    expect(ids).not.toContain('shape:orphan')
+    rogue.destroy()
   })
 
   it('made no request to any host but its own', () => {
