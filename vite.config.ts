@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
-import { contentSecurityPolicyPlugin, serviceWorkerPlugin } from './client/build/serviceWorkerPlugin'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { defineConfig, type Plugin } from 'vite'
 
 // The client lives in client/; the build lands in dist/client, which the server serves.
 export default defineConfig({
@@ -22,3 +23,69 @@ export default defineConfig({
     },
   },
 })
+
+// The plugins live here rather than in their own module: Vite's upcoming native config
+// loader cannot import a TypeScript file without its extension, and tsc refuses one with it.
+
+/** tldraw ships strings for ~50 languages; offline we only need ours. */
+const KEPT_TRANSLATIONS = new Set(['en', 'nl', 'es'])
+
+function isUnusedTranslation(originalNames: readonly string[]): boolean {
+  return originalNames.some((name) => {
+    const match = /@tldraw\/assets\/translations\/([\w-]+)\.json$/.exec(name)
+    return match !== null && !KEPT_TRANSLATIONS.has(match[1])
+  })
+}
+
+function serviceWorkerPlugin(): Plugin {
+  return {
+    name: 'workshop-whiteboard-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files: string[] = ['/index.html', '/favicon.svg']
+      for (const [fileName, output] of Object.entries(bundle)) {
+        if (fileName === 'index.html' || fileName.endsWith('.map')) continue
+        if (output.type === 'asset' && isUnusedTranslation(output.originalFileNames ?? [])) continue
+        files.push(`/${fileName}`)
+      }
+      files.sort()
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12)
+      const template = readFileSync(new URL('./client/build/sw.template.js', import.meta.url), 'utf8')
+      this.emitFile({
+        type: 'asset',
+        fileName: 'sw.js',
+        source: template.replace('__VERSION__', JSON.stringify(version)).replace('__PRECACHE__', JSON.stringify(files, null, 2)),
+      })
+    },
+  }
+}
+
+/**
+ * Content-Security-Policy for production pages: the app only talks to its own
+ * origin (fonts, icons, translations and images included), so a stray request
+ * elsewhere, e.g. a library's analytics call, is blocked by the browser.
+ * Embedded videos and the like that a participant pastes may still load in frames.
+ */
+function contentSecurityPolicyPlugin(): Plugin {
+  const policy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self' data: blob:",
+    "worker-src 'self' blob:",
+    'frame-src https:',
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+  ].join('; ')
+  return {
+    name: 'workshop-whiteboard-csp',
+    apply: 'build',
+    transformIndexHtml() {
+      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head' }]
+    },
+  }
+}

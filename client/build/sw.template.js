@@ -1,4 +1,4 @@
-/* Offline service worker for the workshop whiteboard (generated at build time; see serviceWorkerPlugin.ts).
+/* Offline service worker for the workshop whiteboard (generated at build time; see vite.config.ts).
  *
  * - App shell (index.html, hashed JS/CSS, fonts, icons, tldraw's EN/NL/ES strings) is precached
  *   at install, so a board can be reloaded while offline; its content then comes from IndexedDB.
