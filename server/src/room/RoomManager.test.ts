@@ -65,6 +65,30 @@ describe('RoomManager', () => {
     expect(manager.stats()).toEqual({ rooms: 1, connections: 2 })
   })
 
+  it('sends a waiting newcomer the stored board once, before building its own copy', async () => {
+    const loading = deferred<LoadedDocument | undefined>()
+    const manager = makeManager(() => loading.promise)
+    const [fresh, returning] = [new FakeSocket(), new FakeSocket()]
+    const freshDoc = new Y.Doc()
+    const returningDoc = new Y.Doc()
+    Y.applyUpdate(returningDoc, noteUpdate('offline', 'edit'))
+    manager.handleSocketConnect(fresh, 'board')
+    manager.handleSocketConnect(returning, 'board')
+    manager.handleSocketMessage(fresh, clientStep1Frame(freshDoc))
+    manager.handleSocketMessage(returning, clientStep1Frame(returningDoc))
+    loading.resolve(storedBoard())
+    await new Promise((resolve) => setTimeout(resolve, 10))
+
+    fresh.applySyncFramesTo(freshDoc)
+    returning.applySyncFramesTo(returningDoc)
+    expect(notes(freshDoc)).toEqual({ stored: 'from disk' })
+    expect(notes(returningDoc)).toEqual({ stored: 'from disk', offline: 'edit' })
+    const step2Count = (socket: FakeSocket) => socket.frames.filter((frame) => frame[0] === 0 && frame[1] === 1).length
+    expect(step2Count(fresh)).toBe(1)
+    expect(step2Count(returning)).toBe(1)
+    expect(manager.stats()).toEqual({ rooms: 1, connections: 2 })
+  })
+
   it('closes with load-failed and keeps no room when the board cannot be read, then loads on the next try', async () => {
     let fail = true
     const manager = makeManager(async () => {

@@ -13,6 +13,7 @@
 import * as Y from 'yjs'
 import { Close, type CloseReason } from '../../../shared/protocol'
 import type { Logger } from '../log'
+import { isEmptyStep1, syncStep2FrameFromUpdate } from './frames'
 import { Room } from './Room'
 import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -35,6 +36,9 @@ export interface RoomManagerOptions {
   awarenessFlushMs?: number
   storageRetryMs?: number
 }
+
+/** Longest a load waits for early answers to be written out. */
+const NEWCOMER_FLUSH_MS = 250
 
 type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind: 'failed' }
 
@@ -184,6 +188,9 @@ export class RoomManager {
     try {
       const stored = await this.options.load(boardId)
       if (!stored) return { kind: 'unknown' }
+      // After a compaction the snapshot is exactly the document.
+      const fullState = stored.snapshot && stored.updates.length === 0 ? stored.snapshot : undefined
+      if (fullState) await this.answerWaitingNewcomers(boardId, fullState)
       // A failed load must never become an empty room that later overwrites the board.
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
       for (const update of stored.updates) Y.applyUpdate(doc, update)
@@ -191,8 +198,8 @@ export class RoomManager {
         boardId,
         doc,
         lastSeq: stored.lastSeq,
-        // After a compaction the snapshot is exactly the document: newcomers get it without re-encoding.
-        fullState: stored.snapshot && stored.updates.length === 0 ? stored.snapshot : undefined,
+        // Newcomers get the stored bytes without the document being re-encoded.
+        fullState,
         persistence: this.options.persistenceFor(boardId),
         log: this.options.log,
         maxBufferedBytes: this.options.maxBufferedBytes,
@@ -208,6 +215,30 @@ export class RoomManager {
       doc.destroy()
       this.options.log.error('board failed to load', { boardId, error })
       return { kind: 'failed' }
+    }
+  }
+
+  /**
+   * Building the Y.Doc of a big board takes the server about as long as a
+   * browser takes to apply it. A waiting client that has nothing yet is sent
+   * the stored document (which is the whole board, complete) first, so the
+   * two happen in parallel instead of one after the other.
+   */
+  private async answerWaitingNewcomers(boardId: string, fullState: Uint8Array): Promise<void> {
+    let frame: Uint8Array | undefined
+    const answered: RoomSocket[] = []
+    for (const [socket, session] of this.sessions) {
+      if (session.boardId !== boardId || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
+      const step1 = session.pending.shift()!
+      session.pendingBytes -= step1.byteLength
+      frame ??= syncStep2FrameFromUpdate(fullState)
+      socket.send(frame)
+      answered.push(socket)
+    }
+    // Let the bytes reach the network before the main thread is busy building the document.
+    const deadline = Date.now() + NEWCOMER_FLUSH_MS
+    while (answered.some((socket) => socket.bufferedAmount > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 

@@ -2,11 +2,12 @@
  * Builders for the y-websocket frames the room sends: the outer message type
  * varint followed by the y-protocols payload.
  */
+import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { Awareness } from 'y-protocols/awareness'
 import { encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { MessageType } from '../../../shared/protocol'
 
 /** Sync step 1: our state vector, asking the client for what we lack. */
@@ -48,4 +49,16 @@ export function awarenessFrame(awareness: Awareness, clients: number[]): Uint8Ar
   encoding.writeVarUint(encoder, MessageType.Awareness)
   encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, clients))
   return encoding.toUint8Array(encoder)
+}
+
+/** True for a client's sync step 1 with an empty state vector: a client that has nothing yet. */
+export function isEmptyStep1(frame: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(frame)
+    if (decoding.readVarUint(decoder) !== MessageType.Sync) return false
+    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) return false
+    return Y.decodeStateVector(decoding.readVarUint8Array(decoder)).size === 0
+  } catch {
+    return false
+  }
 }
