@@ -14,6 +14,7 @@ import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
 import { PresenceRelay } from './PresenceRelay'
+import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
 
@@ -59,16 +60,9 @@ export class Room {
   private readonly presence: PresenceRelay
   private readonly options: RoomOptions
   private readonly log: Logger
-  /** Storage work (append, compact) runs one at a time, in arrival order. */
-  private tail: Promise<unknown> = Promise.resolve()
-  private lastSeq: number
-  private unsnapshotted = 0
-  private degraded = false
-  private retryTimer: ReturnType<typeof setInterval> | undefined
+  private readonly writer: DocumentWriter
   /** No new sockets; queued storage work still completes (shutdown). */
   private closed = false
-  /** Board deleted or room unloaded: queued work is dropped. */
-  private destroyed = false
   /**
    * Step 2 frames by the state vector they answer, until the next change. When a
    * workshop starts everyone opens the board with the same (empty) state vector,
@@ -81,8 +75,17 @@ export class Room {
     this.options = options
     this.boardId = options.boardId
     this.doc = options.doc
-    this.lastSeq = options.lastSeq
     this.log = options.log
+    this.writer = new DocumentWriter({
+      boardId: options.boardId,
+      doc: options.doc,
+      persistence: options.persistence,
+      lastSeq: options.lastSeq,
+      compactAfterUpdates: options.compactAfterUpdates,
+      retryMs: options.storageRetryMs ?? 2000,
+      log: options.log,
+      onStorageStatus: (ok) => this.sendToAll(encodeStatusFrame({ kind: 'storage', ok })),
+    })
     this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
     this.doc.on('update', this.relayUpdate)
     if (options.fullState) this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), syncStep2FrameFromUpdate(options.fullState))
@@ -95,7 +98,7 @@ export class Room {
 
   /** True while the room could not write to storage and holds edits only in memory. */
   get storageDegraded(): boolean {
-    return this.degraded
+    return this.writer.degraded
   }
 
   /** Admits a socket: sends our state vector and who is present. */
@@ -108,7 +111,7 @@ export class Room {
     this.send(socket, syncStep1Frame(this.doc))
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)
-    if (this.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
+    if (this.writer.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
   }
 
   /** Handles one binary frame; a malformed one closes only that socket. */
@@ -134,7 +137,7 @@ export class Room {
    * earlier). Resolves to true when storage holds the whole document.
    */
   flush(): Promise<boolean> {
-    return this.enqueue(async () => (this.unsnapshotted > 0 || this.degraded ? this.compact() : true))
+    return this.writer.flush()
   }
 
   /** Closes every socket with `reason` and stops relaying; call flush() after if the data matters. */
@@ -146,9 +149,7 @@ export class Room {
   /** Frees timers and the document. The room must not be used afterwards. */
   destroy(): void {
     this.closed = true
-    this.destroyed = true
-    if (this.retryTimer) clearInterval(this.retryTimer)
-    this.retryTimer = undefined
+    this.writer.stop()
     this.presence.destroy()
     this.doc.off('update', this.relayUpdate)
     this.doc.destroy()
@@ -188,7 +189,7 @@ export class Room {
         // the log, where it would break every later load of the board.
         const parsed = Y.decodeUpdate(update)
         if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return
-        void this.enqueue(() => this.persistAndApply(update, socket))
+        void this.writer.write(update, () => this.apply(update, socket))
         return
       }
       default:
@@ -208,69 +209,12 @@ export class Room {
     return frame
   }
 
-  private async persistAndApply(update: Uint8Array, origin: RoomSocket): Promise<void> {
-    if (this.destroyed) return
-    if (!this.degraded) {
-      try {
-        this.lastSeq = await this.options.persistence.appendUpdate(update)
-        this.unsnapshotted++
-      } catch (error) {
-        this.enterDegraded(error)
-      }
-    }
-    if (this.destroyed) return
-    // Applied even when storage failed: people keep working, the retry loop
-    // writes the whole in-memory document once storage is back.
+  private apply(update: Uint8Array, origin: RoomSocket): void {
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
-      this.log.error('stored update could not be applied', { boardId: this.boardId, error })
+      this.log.error('update could not be applied', { boardId: this.boardId, error })
     }
-    if (!this.degraded && this.unsnapshotted >= this.options.compactAfterUpdates) await this.compact()
-  }
-
-  /** Snapshot + delete covered log rows; runs inside the queue, so lastSeq is exact. */
-  private async compact(): Promise<boolean> {
-    if (this.destroyed) return false
-    const snapshot = Y.encodeStateAsUpdate(this.doc)
-    const uptoSeq = this.lastSeq
-    try {
-      await this.options.persistence.compact(snapshot, uptoSeq)
-      this.unsnapshotted = 0
-      if (this.degraded) this.leaveDegraded()
-      return true
-    } catch (error) {
-      if (this.degraded) {
-        this.log.warn('storage still unavailable', { boardId: this.boardId, error: String(error) })
-      } else {
-        // The log still holds every update, so nothing is at risk; try again after another batch.
-        this.log.warn('compaction failed; the update log keeps the data', { boardId: this.boardId, error })
-        this.unsnapshotted = 0
-      }
-      return false
-    }
-  }
-
-  private enterDegraded(error: unknown): void {
-    if (this.degraded) return
-    this.degraded = true
-    this.log.error('storage failed; keeping edits in memory and retrying', { boardId: this.boardId, error })
-    this.sendToAll(encodeStatusFrame({ kind: 'storage', ok: false }))
-    this.retryTimer = setInterval(() => void this.enqueue(() => this.compact()), this.options.storageRetryMs ?? 2000)
-  }
-
-  private leaveDegraded(): void {
-    this.degraded = false
-    if (this.retryTimer) clearInterval(this.retryTimer)
-    this.retryTimer = undefined
-    this.log.info('storage recovered; board written in full', { boardId: this.boardId })
-    this.sendToAll(encodeStatusFrame({ kind: 'storage', ok: true }))
-  }
-
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work)
-    this.tail = result.catch(() => undefined)
-    return result
   }
 
   private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {

@@ -1,0 +1,119 @@
+/**
+ * Keeps one room's document in storage: appends each update before it is
+ * applied, compacts the log, and rides out storage failures without dropping
+ * anything. Storage work runs one task at a time, in arrival order, so the
+ * sequence number a compaction uses is exactly the last one appended.
+ */
+import * as Y from 'yjs'
+import type { Logger } from '../log'
+import type { RoomPersistence } from './RoomPersistence'
+
+/** What the writer needs; `onStorageStatus` tells the room to notify its clients. */
+export interface DocumentWriterOptions {
+  boardId: string
+  doc: Y.Doc
+  persistence: RoomPersistence
+  /** Sequence number of the last stored update already in `doc`. */
+  lastSeq: number
+  compactAfterUpdates: number
+  /** How often a failed storage is retried with a full snapshot. */
+  retryMs: number
+  log: Logger
+  onStorageStatus(ok: boolean): void
+}
+
+/** The durable side of a room. */
+export class DocumentWriter {
+  private tail: Promise<unknown> = Promise.resolve()
+  private lastSeq: number
+  private unsnapshotted = 0
+  private failing = false
+  private retryTimer: ReturnType<typeof setInterval> | undefined
+  private stopped = false
+
+  constructor(private readonly options: DocumentWriterOptions) {
+    this.lastSeq = options.lastSeq
+  }
+
+  /** True while edits exist only in memory because storage refused them. */
+  get degraded(): boolean {
+    return this.failing
+  }
+
+  /**
+   * Stores `update`, then runs `apply` (which applies and relays it). If
+   * storage fails, `apply` still runs: people keep working, and the retry loop
+   * writes the whole in-memory document once storage is back.
+   */
+  write(update: Uint8Array, apply: () => void): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.stopped) return
+      if (!this.failing) {
+        try {
+          this.lastSeq = await this.options.persistence.appendUpdate(update)
+          this.unsnapshotted++
+        } catch (error) {
+          this.startFailing(error)
+        }
+      }
+      if (this.stopped) return
+      apply()
+      if (!this.failing && this.unsnapshotted >= this.options.compactAfterUpdates) await this.compact()
+    })
+  }
+
+  /** Writes a snapshot if anything is uncompacted or unsaved; true when storage holds the whole document. */
+  flush(): Promise<boolean> {
+    return this.enqueue(async () => (this.unsnapshotted > 0 || this.failing ? this.compact() : true))
+  }
+
+  /** Drops queued work and timers (board deleted, room unloaded). */
+  stop(): void {
+    this.stopped = true
+    if (this.retryTimer) clearInterval(this.retryTimer)
+    this.retryTimer = undefined
+  }
+
+  /** Snapshot + delete the log rows it covers, in one storage transaction. */
+  private async compact(): Promise<boolean> {
+    if (this.stopped) return false
+    const { boardId, log } = this.options
+    const snapshot = Y.encodeStateAsUpdate(this.options.doc)
+    try {
+      await this.options.persistence.compact(snapshot, this.lastSeq)
+      this.unsnapshotted = 0
+      if (this.failing) this.stopFailing()
+      return true
+    } catch (error) {
+      if (this.failing) {
+        log.warn('storage still unavailable', { boardId, error: String(error) })
+      } else {
+        // The log still holds every update, so nothing is at risk; try again after another batch.
+        log.warn('compaction failed; the update log keeps the data', { boardId, error })
+        this.unsnapshotted = 0
+      }
+      return false
+    }
+  }
+
+  private startFailing(error: unknown): void {
+    this.failing = true
+    this.options.log.error('storage failed; keeping edits in memory and retrying', { boardId: this.options.boardId, error })
+    this.options.onStorageStatus(false)
+    this.retryTimer = setInterval(() => void this.enqueue(() => this.compact()), this.options.retryMs)
+  }
+
+  private stopFailing(): void {
+    this.failing = false
+    if (this.retryTimer) clearInterval(this.retryTimer)
+    this.retryTimer = undefined
+    this.options.log.info('storage recovered; board written in full', { boardId: this.options.boardId })
+    this.options.onStorageStatus(true)
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work)
+    this.tail = result.catch(() => undefined)
+    return result
+  }
+}
