@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecordsMap, putRecord } from '../shared/documentLayout'
 import { connectClient, createBoard, startServer } from '../server/test-utils/startServer'
-import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
+import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -59,6 +59,25 @@ describe('two people collaborate on one board', () => {
     }
     expect(visible).toBe(true)
     await bram.page.locator('[data-testid="person"][data-name="Ana (Cochabamba)"]').waitFor({ timeout: 10_000 })
+  })
+
+  it("lets the second person follow the first person's view", async () => {
+    const follow = bram.page.locator('[data-testid="person"][data-name="Ana (Cochabamba)"] [data-testid="follow"]')
+    await follow.click()
+    await setCamera(ana, { x: -2400, y: -1600, z: 1 })
+    const target = await viewportCenter(ana)
+    const distance = (c: { x: number; y: number }) => Math.hypot(c.x - target.x, c.y - target.y)
+    const followed = await eventually(() => viewportCenter(bram), (c) => distance(c) < 50)
+    expect(distance(followed)).toBeLessThan(50)
+
+    // Unfollowing stops it: Ana moves again, Bram stays where he was.
+    await follow.click()
+    const bramBefore = await viewportCenter(bram)
+    await setCamera(ana, { x: 0, y: 0, z: 1 })
+    await bram.page.waitForTimeout(500)
+    const bramAfter = await viewportCenter(bram)
+    expect(Math.hypot(bramAfter.x - bramBefore.x, bramAfter.y - bramBefore.y)).toBeLessThan(1)
+    await setCamera(bram, { x: 0, y: 0, z: 1 })
   })
 
   it('keeps the board after a reload', async () => {

@@ -45,3 +45,20 @@ export async function eventually<T>(read: () => Promise<T>, accept: (value: T) =
   }
   return value
 }
+
+/** Moves this page's camera through the editor (as panning would). */
+export async function setCamera(person: { page: Page }, camera: { x: number; y: number; z: number }): Promise<void> {
+  await person.page.evaluate((c) => {
+    ;(window as unknown as { __editor: { setCamera(c: unknown): unknown } }).__editor.setCamera(c)
+  }, camera)
+}
+
+/** The page-space centre of what this page currently shows. */
+export function viewportCenter(person: { page: Page }): Promise<{ x: number; y: number }> {
+  return person.page.evaluate(() => {
+    const editor = (window as unknown as { __editor: { getViewportPageBounds(): { center: { x: number; y: number } } } })
+      .__editor
+    const { x, y } = editor.getViewportPageBounds().center
+    return { x, y }
+  })
+}
