@@ -1,0 +1,162 @@
+/**
+ * BoardConnection against a small in-test sync server (stock y-protocols), in
+ * Node: pending-change counting, our Status frame, and named close reasons.
+ */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import type { AddressInfo } from 'node:net'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { WebSocket, WebSocketServer } from 'ws'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import { Close, MessageType } from '../../../shared/protocol'
+import { encodeStatusFrame } from '../../../shared/statusFrame'
+import { BoardConnection } from './BoardConnection'
+
+const BOARD_ID = 'q3Zb1v0mS9uJx2cF4yTt8A'
+
+interface TestServer {
+  wss: WebSocketServer
+  doc: Y.Doc
+  sockets: WebSocket[]
+  /** When false the server accepts sockets but never answers sync (a stalled server). */
+  answerSync: boolean
+}
+
+let server: TestServer
+let connections: BoardConnection[] = []
+
+function startServer(): Promise<TestServer> {
+  const doc = new Y.Doc()
+  doc.getMap('tl_records').set('page:page', new Y.Map())
+  const state: TestServer = { wss: new WebSocketServer({ port: 0, host: '127.0.0.1' }), doc, sockets: [], answerSync: true }
+  state.wss.on('connection', (socket) => {
+    state.sockets.push(socket)
+    socket.on('message', (data: Buffer) => {
+      if (!state.answerSync) return
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) !== MessageType.Sync) return
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.Sync)
+      syncProtocol.readSyncMessage(decoder, encoder, doc, null)
+      if (encoding.length(encoder) > 1) socket.send(encoding.toUint8Array(encoder))
+    })
+    if (state.answerSync) {
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MessageType.Sync)
+      syncProtocol.writeSyncStep1(encoder, doc)
+      socket.send(encoding.toUint8Array(encoder))
+    }
+  })
+  return new Promise((resolve) => state.wss.on('listening', () => resolve(state)))
+}
+
+function connect(): BoardConnection {
+  const connection = new BoardConnection(BOARD_ID)
+  connections.push(connection)
+  return connection
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+beforeEach(async () => {
+  server = await startServer()
+  const { port } = server.wss.address() as AddressInfo
+  vi.stubGlobal('window', new EventTarget())
+  vi.stubGlobal('navigator', { onLine: true })
+  vi.stubGlobal('location', { protocol: 'http:', host: `127.0.0.1:${port}` })
+  vi.stubGlobal('WebSocket', WebSocket)
+})
+
+afterEach(async () => {
+  for (const connection of connections.splice(0)) connection.destroy()
+  vi.unstubAllGlobals()
+  await new Promise((resolve) => server.wss.close(resolve))
+})
+
+function localEdit(connection: BoardConnection, key: string) {
+  connection.doc.transact(() => connection.doc.getMap('tl_records').set(key, new Y.Map()), 'local-binding')
+}
+
+describe('BoardConnection', () => {
+  it('becomes online and ready once synced with the server', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    expect(connection.getSnapshot()).toMatchObject({ load: 'ready', pending: 0, storageOk: true, closedFor: null })
+  })
+
+  it('counts local edits made while not synced, and clears them once the server has them', async () => {
+    server.answerSync = false
+    const connection = connect()
+    localEdit(connection, 'shape:a')
+    localEdit(connection, 'shape:b')
+    expect(connection.getSnapshot().pending).toBe(2)
+    expect(connection.getSnapshot().status).not.toBe('online')
+
+    // The server comes back to life: on the next connection it syncs.
+    server.answerSync = true
+    for (const socket of server.sockets) socket.close()
+    await until(() => connection.getSnapshot().status === 'online' && connection.getSnapshot().pending === 0, 'synced')
+    await until(() => server.doc.getMap('tl_records').has('shape:b'), 'edit on the server')
+  })
+
+  it('does not count updates that come from the server', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    server.doc.getMap('tl_records').set('shape:remote', new Y.Map())
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.Sync)
+    syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(server.doc))
+    server.sockets.at(-1)!.send(encoding.toUint8Array(encoder))
+    await until(() => connection.doc.getMap('tl_records').has('shape:remote'), 'remote update')
+    expect(connection.getSnapshot().pending).toBe(0)
+  })
+
+  it('shows when the server cannot store the board, and when it can again', async () => {
+    const connection = connect()
+    await until(() => server.sockets.length > 0, 'connection')
+    server.sockets[0].send(encodeStatusFrame({ kind: 'storage', ok: false }))
+    await until(() => !connection.getSnapshot().storageOk, 'storage warning')
+    server.sockets[0].send(encodeStatusFrame({ kind: 'storage', ok: true }))
+    await until(() => connection.getSnapshot().storageOk, 'storage restored')
+  })
+
+  it('stops reconnecting and says why on a permanent close (board deleted)', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    server.sockets[0].close(Close.boardDeleted.code, Close.boardDeleted.reason)
+    await until(() => connection.getSnapshot().closedFor === 'boardDeleted', 'closed reason')
+    expect(connection.getSnapshot().status).toBe('offline')
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(server.sockets).toHaveLength(1)
+  })
+
+  it('reconnects after a close that is not permanent (too slow)', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    server.sockets[0].close(Close.tooSlow.code, Close.tooSlow.reason)
+    await until(() => server.sockets.length === 2, 'reconnect')
+    await until(() => connection.getSnapshot().status === 'online', 'online again')
+    expect(connection.getSnapshot().closedFor).toBeNull()
+  })
+
+  it('closes the socket when the device goes offline and reconnects when it is back', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    vi.stubGlobal('navigator', { onLine: false })
+    window.dispatchEvent(new Event('offline'))
+    expect(connection.getSnapshot().status).toBe('offline')
+    localEdit(connection, 'shape:offline')
+    expect(connection.getSnapshot().pending).toBe(1)
+    vi.stubGlobal('navigator', { onLine: true })
+    window.dispatchEvent(new Event('online'))
+    await until(() => connection.getSnapshot().status === 'online' && connection.getSnapshot().pending === 0, 'back online')
+    await until(() => server.doc.getMap('tl_records').has('shape:offline'), 'offline edit delivered')
+  })
+})
