@@ -10,13 +10,10 @@ import { boardPath } from '../app/router'
 /** One board in the list, with inline rename and a delete button (which asks first). */
 export function BoardRow({
   board,
-  isNew = false,
   onRenamed,
   onDelete,
 }: {
   board: BoardMeta
-  /** Just created here: highlighted, and focus moves to its link so "open" is one key away. */
-  isNew?: boolean
   onRenamed: (board: BoardMeta) => void
   onDelete: () => void
 }) {
@@ -29,11 +26,6 @@ export function BoardRow({
   const inputRef = useRef<HTMLInputElement>(null)
   const renameButtonRef = useRef<HTMLButtonElement>(null)
   const wasEditing = useRef(false)
-  const openRef = useRef<HTMLAnchorElement>(null)
-
-  useEffect(() => {
-    if (isNew) openRef.current?.focus()
-  }, [isNew])
 
   useEffect(() => {
     if (editing) inputRef.current?.select()
@@ -59,7 +51,7 @@ export function BoardRow({
   }).format(new Date(board.updatedAt))
 
   return (
-    <li className={isNew ? 'board-row board-row--new' : 'board-row'} data-testid="board-item" data-board-id={board.id}>
+    <li className="board-row" data-testid="board-item" data-board-id={board.id}>
       {editing ? (
         <form className="board-row__rename" onSubmit={(event) => void save(event)}>
           <label htmlFor={`${id}-rename`} className="visually-hidden">
@@ -99,7 +91,7 @@ export function BoardRow({
         </form>
       ) : (
         <div className="board-row__info">
-          <Link href={boardPath(board.id)} ref={openRef} className="board-row__title" data-testid="board-open">
+          <Link href={boardPath(board.id)} className="board-row__title" data-testid="board-open">
             {board.title}
           </Link>
           <span className="board-row__meta">

@@ -14,21 +14,16 @@ export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) =
   const [language, setLanguage] = useState<Language>(currentLanguage)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<CallError | null>(null)
-  const [created, setCreated] = useState<string | null>(null)
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (busy) return
     setBusy(true)
     setError(null)
-    setCreated(null)
     const result = await createBoard(title, language)
     setBusy(false)
-    if (result.ok) {
-      setTitle('')
-      setCreated(result.value.title)
-      onCreated(result.value)
-    } else setError(result.error)
+    if (result.ok) onCreated(result.value)
+    else setError(result.error)
   }
 
   const titleError = error?.code === 'invalid-field' && error.field === 'title'
@@ -68,9 +63,6 @@ export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) =
           {busy ? t('home.creating') : t('home.createSubmit')}
         </button>
       </form>
-      <p className="visually-hidden" role="status">
-        {created ? t('home.created', { title: created }) : ''}
-      </p>
       {error && (
         <p id={`${id}-error`} role="alert" className="error-text" data-testid="create-error">
           {errorMessage(t, error)}

@@ -5,6 +5,7 @@ import { errorMessage } from '../api/errorMessage'
 import { deleteBoard, listBoards, type CallError } from '../api/http'
 import { Dialog } from '../app/Dialog'
 import { Header } from '../app/Header'
+import { boardPath, navigate } from '../app/router'
 import { BoardRow } from './BoardRow'
 import { CreateBoardForm } from './CreateBoardForm'
 
@@ -17,7 +18,6 @@ export function HomePage() {
   const [toDelete, setToDelete] = useState<BoardMeta | null>(null)
   const [deleteError, setDeleteError] = useState<CallError | null>(null)
   const [deleting, setDeleting] = useState(false)
-  const [justCreated, setJustCreated] = useState<string | null>(null)
 
   const load = useCallback(async () => {
     const result = await listBoards()
@@ -54,16 +54,7 @@ export function HomePage() {
         <h1>{t('home.title')}</h1>
         <p className="lead">{t('home.intro')}</p>
 
-        <CreateBoardForm
-          onCreated={(board) => {
-            // Stay here: the facilitator often prepares several boards; the new one is first in the list.
-            setJustCreated(board.id)
-            setList((state) => ({
-              kind: 'ready',
-              boards: [board, ...(state.kind === 'ready' ? state.boards.filter((b) => b.id !== board.id) : [])],
-            }))
-          }}
-        />
+        <CreateBoardForm onCreated={(board) => navigate(boardPath(board.id))} />
 
         <section aria-labelledby="boards-heading" className="card">
           <h2 id="boards-heading">{t('home.listHeading')}</h2>
@@ -85,7 +76,6 @@ export function HomePage() {
                 <BoardRow
                   key={board.id}
                   board={board}
-                  isNew={board.id === justCreated}
                   onRenamed={replaceBoard}
                   onDelete={() => {
                     setDeleteError(null)
