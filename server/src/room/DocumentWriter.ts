@@ -1,7 +1,7 @@
 /**
- * Keeps one room's document in storage: appends each update before it is
- * applied, compacts the log, and rides out storage failures without dropping
- * anything. Storage work runs one task at a time, in arrival order, so the
+ * Keeps one room's document in storage: stores each change before anyone else
+ * can see it, compacts the log, and rides out storage failures without
+ * dropping anything. Storage work runs one task at a time, in arrival order, so the
  * sequence number a compaction uses is exactly the last one appended.
  */
 import * as Y from 'yjs'
@@ -41,24 +41,41 @@ export class DocumentWriter {
   }
 
   /**
-   * Stores `update`, then runs `apply` (which applies and relays it). If
-   * storage fails, `apply` still runs: people keep working, and the retry loop
+   * Applies an incoming update in memory (`apply` returns the change it
+   * actually made, or null when it was all known already), stores that
+   * change, and only then lets `publish` show it to anyone. Storing what Yjs
+   * produced rather than what the client sent means the log never holds a
+   * duplicate (every reconnecting client resends its whole delete set) nor an
+   * update that would fail to apply on the next load. If storage fails the
+   * change is published anyway: people keep working, and the retry loop
    * writes the whole in-memory document once storage is back.
    */
-  write(update: Uint8Array, apply: () => void): Promise<void> {
+  write(apply: () => Uint8Array | null, publish: (change: Uint8Array) => void): Promise<void> {
     return this.enqueue(async () => {
       if (this.stopped) return
+      const change = apply()
+      if (!change) return
       if (!this.failing) {
         try {
-          this.lastSeq = await this.options.persistence.appendUpdate(update)
+          this.lastSeq = await this.options.persistence.appendUpdate(change)
           this.unsnapshotted++
         } catch (error) {
           this.startFailing(error)
         }
       }
       if (this.stopped) return
-      apply()
+      publish(change)
       if (!this.failing && this.unsnapshotted >= this.options.compactAfterUpdates) await this.compact()
+    })
+  }
+
+  /**
+   * Runs `task` once every earlier write is stored, so what it reads from the
+   * document (an answer to sync step 1) never includes an unstored change.
+   */
+  afterWrites(task: () => void): void {
+    void this.enqueue(async () => {
+      if (!this.stopped) task()
     })
   }
 

@@ -100,6 +100,47 @@ describe('Room', () => {
     expect(ana.frames.length).toBe(1) // only its sync step 1: no echo of its own edit
   })
 
+  it('stores only what is new: a resent update or a reconnecting client\'s delete set is not stored again', async () => {
+    const persistence = new FlakyPersistence()
+    const room = makeRoom(persistence)
+    const ana = new FakeSocket()
+    room.handleSocketConnect(ana)
+    const anaDoc = new Y.Doc()
+    anaDoc.getMap('notes').set('kept', 'yes')
+    anaDoc.getMap('notes').set('gone', 'soon')
+    anaDoc.getMap('notes').delete('gone')
+    room.handleSocketMessage(ana, clientUpdateFrame(Y.encodeStateAsUpdate(anaDoc)))
+    room.handleSocketMessage(ana, clientUpdateFrame(Y.encodeStateAsUpdate(anaDoc)))
+    // What the stock client sends back to our sync step 1 when it is up to date.
+    room.handleSocketMessage(ana, clientUpdateFrame(Y.encodeStateAsUpdate(anaDoc, Y.encodeStateVector(room.doc))))
+    await settle()
+    expect(persistence.appended).toHaveLength(1)
+    expect(notes(persistence.stored())).toEqual({ kept: 'yes' })
+  })
+
+  it('shows nobody a change before storage has it, not even in an answer to sync step 1', async () => {
+    let store!: () => void
+    const slow: RoomPersistence = {
+      appendUpdate: () => new Promise<number>((resolve) => (store = () => resolve(1))),
+      compact: async () => {},
+    }
+    const room = makeRoom(slow)
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana)
+    room.handleSocketConnect(bram)
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', 'typed')))
+    const bramDoc = new Y.Doc()
+    room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
+    await settle()
+    bram.applySyncFramesTo(bramDoc)
+    expect(notes(bramDoc)).toEqual({})
+
+    store()
+    await settle()
+    bram.applySyncFramesTo(bramDoc)
+    expect(notes(bramDoc)).toEqual({ a: 'typed' })
+  })
+
   it('keeps working in memory when storage fails, tells everyone, and writes it all once storage is back', async () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence)
@@ -160,6 +201,7 @@ describe('Room', () => {
     room.handleSocketConnect(bram)
     const bramDoc = new Y.Doc()
     room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
+    await settle()
     bram.applySyncFramesTo(bramDoc)
     expect(notes(bramDoc)).toEqual({ a: '1' })
 
@@ -170,6 +212,7 @@ describe('Room', () => {
     room.handleSocketConnect(carla)
     const carlaDoc = new Y.Doc()
     room.handleSocketMessage(carla, clientStep1Frame(carlaDoc))
+    await settle()
     carla.applySyncFramesTo(carlaDoc)
     expect(notes(carlaDoc)).toEqual({ a: '1', b: '2' })
     // A client that already has part of the board gets only what it lacks.
@@ -178,6 +221,7 @@ describe('Room', () => {
     const daveDoc = new Y.Doc()
     Y.applyUpdate(daveDoc, noteUpdate('own', 'offline edit'))
     room.handleSocketMessage(dave, clientStep1Frame(daveDoc))
+    await settle()
     dave.applySyncFramesTo(daveDoc)
     expect(notes(daveDoc)).toEqual({ a: '1', b: '2', own: 'offline edit' })
   })

@@ -87,7 +87,6 @@ export class Room {
       onStorageStatus: (ok) => this.sendToAll(encodeStatusFrame({ kind: 'storage', ok })),
     })
     this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
-    this.doc.on('update', this.relayUpdate)
     if (options.fullState) this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), syncStep2FrameFromUpdate(options.fullState))
   }
 
@@ -151,7 +150,6 @@ export class Room {
     this.closed = true
     this.writer.stop()
     this.presence.destroy()
-    this.doc.off('update', this.relayUpdate)
     this.doc.destroy()
   }
 
@@ -179,17 +177,21 @@ export class Room {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = decoding.readVarUint8Array(decoder)
         Y.decodeStateVector(stateVector) // validates before it becomes a cache key
-        this.send(socket, this.step2For(stateVector))
+        this.writer.afterWrites(() => {
+          if (this.sockets.has(socket)) this.send(socket, this.step2For(stateVector))
+        })
         return
       }
       case syncProtocol.messageYjsSyncStep2:
       case syncProtocol.messageYjsUpdate: {
         const update = decoding.readVarUint8Array(decoder)
-        // Parse before storing: a truncated or garbage update must never reach
-        // the log, where it would break every later load of the board.
-        const parsed = Y.decodeUpdate(update)
-        if (parsed.structs.length === 0 && parsed.ds.clients.size === 0) return
-        void this.writer.write(update, () => this.apply(update, socket))
+        // Parsed here so a truncated or garbage update is the sender's bad
+        // message (4400), not a failed apply in the middle of the room.
+        Y.decodeUpdate(update)
+        void this.writer.write(
+          () => this.apply(update, socket),
+          (change) => this.relay(change, socket),
+        )
         return
       }
       default:
@@ -209,17 +211,27 @@ export class Room {
     return frame
   }
 
-  private apply(update: Uint8Array, origin: RoomSocket): void {
+  /** Applies `update` in memory; returns the change it made (null if nothing was new). */
+  private apply(update: Uint8Array, origin: RoomSocket): Uint8Array | null {
+    const changes: Uint8Array[] = []
+    const collect = (change: Uint8Array) => changes.push(change)
+    this.doc.on('update', collect)
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
+      // Whatever was integrated before the error is in `changes` and gets stored.
       this.log.error('update could not be applied', { boardId: this.boardId, error })
+    } finally {
+      this.doc.off('update', collect)
     }
+    if (changes.length === 0) return null
+    this.step2Cache.clear()
+    return changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
   }
 
-  private readonly relayUpdate = (update: Uint8Array, origin: unknown): void => {
-    this.step2Cache.clear()
-    const frame = updateFrame(update)
+  /** Shows a stored change to everyone but its author. */
+  private relay(change: Uint8Array, origin: RoomSocket): void {
+    const frame = updateFrame(change)
     for (const socket of Array.from(this.sockets)) if (socket !== origin) this.send(socket, frame)
   }
 
