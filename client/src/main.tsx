@@ -2,6 +2,7 @@ import { StrictMode, useEffect } from 'react'
 import { createRoot } from 'react-dom/client'
 import { useTranslation } from 'react-i18next'
 import { App } from './app/App'
+import { ErrorBoundary } from './app/ErrorBoundary'
 import { setupI18n } from './i18n/i18n'
 import { registerServiceWorker } from './serviceWorker'
 import './styles.css'
@@ -22,7 +23,9 @@ document.documentElement.lang = i18n.resolvedLanguage ?? 'en'
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <LangAttribute />
-    <App />
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 )
 

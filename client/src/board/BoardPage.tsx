@@ -5,6 +5,7 @@ import type { BoardMeta } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
 import { getBoard } from '../api/http'
+import { ErrorBoundary } from '../app/ErrorBoundary'
 import { Header } from '../app/Header'
 import { Link } from '../app/Link'
 import { NotFoundPage } from '../app/NotFoundPage'
@@ -206,10 +207,10 @@ function BoardView({
         </div>
       )}
       <div className="board-body">
-        <div className="board-canvas">
+        <main className="board-canvas" aria-label={title}>
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
-          {renderEditor(snapshot)}
-        </div>
+          <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
+        </main>
         {peopleOpen && (
           <div id="people-panel" className="board-side">
             <PeopleList people={people} editor={editor} onChangeName={onRename} />

@@ -36,6 +36,27 @@ export interface ConnectionSnapshot {
 /** Milliseconds between checks that the socket has sent all we gave it. */
 const DRAIN_POLL_MS = 250
 
+/** Where the pending count survives a reload while offline (the edits themselves are in IndexedDB). */
+const pendingKey = (boardId: string) => `ww.pending.${boardId}`
+
+function readPending(boardId: string): number {
+  try {
+    const value = Number(localStorage.getItem(pendingKey(boardId)))
+    return Number.isInteger(value) && value > 0 ? value : 0
+  } catch {
+    return 0
+  }
+}
+
+function writePending(boardId: string, count: number): void {
+  try {
+    if (count > 0) localStorage.setItem(pendingKey(boardId), String(count))
+    else localStorage.removeItem(pendingKey(boardId))
+  } catch {
+    // Without storage the count simply starts at 0 after a reload.
+  }
+}
+
 function websocketBase(): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
 }
@@ -55,7 +76,7 @@ export class BoardConnection {
     this.snapshot = {
       status: navigator.onLine ? 'reconnecting' : 'offline',
       load: 'loading',
-      pending: 0,
+      pending: readPending(boardId),
       storageOk: true,
       closedFor: null,
     }
@@ -102,6 +123,7 @@ export class BoardConnection {
   private update(patch: Partial<ConnectionSnapshot>) {
     const next = { ...this.snapshot, ...patch }
     if ((Object.keys(patch) as (keyof ConnectionSnapshot)[]).every((key) => next[key] === this.snapshot[key])) return
+    if (next.pending !== this.snapshot.pending) writePending(this.boardId, next.pending)
     this.snapshot = next
     for (const listener of this.listeners) listener()
   }
