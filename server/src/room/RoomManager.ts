@@ -185,6 +185,7 @@ export class RoomManager {
 
   private async readRoom(boardId: string): Promise<LoadOutcome> {
     const doc = new Y.Doc()
+    const started = Date.now()
     try {
       const stored = await this.options.load(boardId)
       if (!stored) return { kind: 'unknown' }
@@ -210,6 +211,7 @@ export class RoomManager {
         // Keeps the connection count honest while the closing handshake runs.
         onDisconnect: (socket) => this.sessions.delete(socket),
       })
+      this.options.log.debug('room loaded', { boardId, ms: Date.now() - started, logRows: stored.updates.length })
       return { kind: 'loaded', room }
     } catch (error) {
       doc.destroy()
