@@ -90,7 +90,7 @@ const FIELDS = [
   // A pasted image travels as an asset upload, not through the document, so 16 MiB is generous.
   { key: 'maxMessageBytes', name: 'MAX_MESSAGE_BYTES', default: String(16 * MiB), description: 'Largest websocket frame accepted; a larger one closes that connection with message-too-large (4413).', parse: integer(1024) },
   // Bounds memory per slow client: beyond this many unsent bytes the client is closed with too-slow and resyncs on reconnect.
-  { key: 'maxBufferedBytes', name: 'MAX_BUFFERED_BYTES', default: String(8 * MiB), description: 'Unsent bytes allowed to pile up for one client before it is closed with too-slow (4408).', parse: integer(1024) },
+  { key: 'maxBufferedBytes', name: 'MAX_BUFFERED_BYTES', default: String(8 * MiB), description: 'Unsent bytes allowed to pile up for one client, beyond one copy of the board, before it is closed with too-slow (4408).', parse: integer(1024) },
   // Grace period so a page reload does not unload and reload the room.
   { key: 'roomIdleMs', name: 'ROOM_IDLE_MS', default: '30000', description: 'Milliseconds an empty board stays in memory before it is written to storage and unloaded.', parse: integer(0) },
   // Trades snapshot cost (encoding the whole doc) against log length (load time).

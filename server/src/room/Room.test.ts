@@ -241,6 +241,26 @@ describe('Room', () => {
     expect(room.socketCount).toBe(1)
   })
 
+  it('gives a newcomer to a big board room for the whole board before calling it too slow', async () => {
+    const room = makeRoom(new FlakyPersistence(), { maxBufferedBytes: 1000 })
+    const ana = new FakeSocket()
+    room.handleSocketConnect(ana)
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('big', 'x'.repeat(5000))))
+    await settle()
+    const newcomer = new FakeSocket()
+    room.handleSocketConnect(newcomer)
+    room.handleSocketMessage(newcomer, clientStep1Frame(new Y.Doc()))
+    await settle()
+    newcomer.bufferedAmount = 5500 // the board is still on its way
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('small', '1')))
+    await settle()
+    expect(newcomer.closedWith).toBeUndefined()
+    newcomer.bufferedAmount = 7000 // behind by more than the board plus the limit
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('small', '2')))
+    await settle()
+    expect(newcomer.closedWith).toEqual({ code: Close.tooSlow.code, reason: Close.tooSlow.reason })
+  })
+
   it('closes a socket whose unsent bytes exceed the limit, instead of queueing more', async () => {
     const room = makeRoom(new FlakyPersistence(), { maxBufferedBytes: 1000 })
     const [ana, slow] = [new FakeSocket(), new FakeSocket()]

@@ -70,6 +70,12 @@ export class Room {
    * would otherwise cost an encoding of the whole document.
    */
   private readonly step2Cache = new Map<string, Uint8Array>()
+  /**
+   * Largest sync step 2 sent so far, roughly the size of the board. A client
+   * joining a big board is legitimately behind by that much for a moment; only
+   * beyond it plus maxBufferedBytes does it count as too slow.
+   */
+  private largestStep2 = 0
 
   constructor(options: RoomOptions) {
     this.options = options
@@ -87,7 +93,11 @@ export class Room {
       onStorageStatus: (ok) => this.sendToAll(encodeStatusFrame({ kind: 'storage', ok })),
     })
     this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
-    if (options.fullState) this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), syncStep2FrameFromUpdate(options.fullState))
+    if (options.fullState) {
+      const frame = syncStep2FrameFromUpdate(options.fullState)
+      this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), frame)
+      this.largestStep2 = frame.byteLength
+    }
   }
 
   /** Number of sockets currently in the room. */
@@ -204,6 +214,7 @@ export class Room {
     let frame = this.step2Cache.get(key)
     if (!frame) {
       frame = syncStep2Frame(this.doc, stateVector)
+      this.largestStep2 = Math.max(this.largestStep2, frame.byteLength)
       // Bounded: distinct state vectors between two changes are few in practice.
       if (this.step2Cache.size >= STEP2_CACHE_ENTRIES) this.step2Cache.clear()
       this.step2Cache.set(key, frame)
@@ -242,7 +253,7 @@ export class Room {
   private send(socket: RoomSocket, frame: Uint8Array): void {
     // A client that stops reading would otherwise grow server memory without bound;
     // closing it is safe, its provider resyncs everything on reconnect.
-    if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+    if (socket.bufferedAmount > this.options.maxBufferedBytes + this.largestStep2) {
       this.log.info('closing a client that does not keep up', { boardId: this.boardId, buffered: socket.bufferedAmount })
       this.disconnect(socket, Close.tooSlow)
       return
