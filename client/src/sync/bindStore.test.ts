@@ -14,7 +14,15 @@ import {
 } from 'tldraw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { getMetaMap, getRecordsMap, putRecord, SCHEMA_KEY, seedDocument, type PlainRecord } from '../../../shared/documentLayout'
+import {
+  getMetaMap,
+  getRecordsMap,
+  putRecord,
+  recordToYMap,
+  SCHEMA_KEY,
+  seedDocument,
+  type PlainRecord,
+} from '../../../shared/documentLayout'
 import { bindStore, upgradeDocument, type StoreBinding } from './bindStore'
 import { compareSchema } from './schemaCompat'
 
@@ -42,6 +50,8 @@ function seededDoc(store: TLStore): Y.Doc {
   ])
   return doc
 }
+
+const putRecordRaw = (record: TLRecord) => recordToYMap(record as unknown as PlainRecord)
 
 function note(id: string, overrides: Partial<TLNoteShape> = {}): TLNoteShape {
   const store = newStore()
@@ -200,6 +210,8 @@ describe('bindStore', () => {
       putRecord(records, bad as unknown as PlainRecord)
       putRecord(records, missingFields)
       putRecord(records, { id: 'widget:1', typeName: 'widget' })
+      records.set(createShapeId('sneaky'), putRecordRaw(note('sneaky')))
+      ;(records.get(createShapeId('sneaky'))!.get('props') as Y.Map<unknown>).set('__proto__', { color: 'red' })
       putRecord(records, note('good', { x: 5 }) as unknown as PlainRecord)
     }, 'someone-else')
 
@@ -210,6 +222,7 @@ describe('bindStore', () => {
     expect(messages.some((m) => m.includes(createShapeId('bad')))).toBe(true)
     expect(messages.some((m) => m.includes(createShapeId('hollow')))).toBe(true)
     expect(messages.some((m) => m.includes('widget:1'))).toBe(true)
+    expect(peers.storeA.get(createShapeId('sneaky'))).toBeUndefined()
 
     // Still usable in both directions.
     peers.storeA.put([note('after', { y: 7 })])

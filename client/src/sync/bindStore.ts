@@ -61,6 +61,8 @@ export function decodeRecord(
   storedSchema: SerializedSchema | undefined,
 ): DecodedRecord {
   if (!(map instanceof Y.Map)) return { ok: false, id, reason: 'entry is not a map' }
+  const unsafe = unsafeKey(map)
+  if (unsafe) return { ok: false, id, reason: `field name ${JSON.stringify(unsafe)} is not allowed` }
   const raw = yMapToRecord(map)
   if (raw.id !== id) return { ok: false, id, reason: `id field ${JSON.stringify(raw.id)} does not match its key` }
   const typeName = raw.typeName
@@ -84,6 +86,20 @@ export function decodeRecord(
   } catch (error) {
     return { ok: false, id, reason: errorMessage(error) }
   }
+}
+
+/** Keys that would reach an object's prototype when copied onto a plain object. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+function unsafeKey(map: Y.Map<unknown>): string | undefined {
+  for (const [key, value] of map.entries()) {
+    if (UNSAFE_KEYS.has(key)) return key
+    if (value instanceof Y.Map) {
+      const nested = unsafeKey(value)
+      if (nested) return nested
+    }
+  }
+  return undefined
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
