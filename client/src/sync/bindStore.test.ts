@@ -211,7 +211,9 @@ describe('bindStore', () => {
       putRecord(records, missingFields)
       putRecord(records, { id: 'widget:1', typeName: 'widget' })
       records.set(createShapeId('sneaky'), putRecordRaw(note('sneaky')))
-      ;(records.get(createShapeId('sneaky'))!.get('props') as Y.Map<unknown>).set('__proto__', { color: 'red' })
+      // Copied onto a plain object this key would swap its prototype, and tldraw's validator
+      // would still accept the record (it checks own keys only).
+      records.get(createShapeId('sneaky'))!.set('__proto__', { isLocked: true })
       putRecord(records, note('good', { x: 5 }) as unknown as PlainRecord)
     }, 'someone-else')
 
@@ -223,6 +225,7 @@ describe('bindStore', () => {
     expect(messages.some((m) => m.includes(createShapeId('hollow')))).toBe(true)
     expect(messages.some((m) => m.includes('widget:1'))).toBe(true)
     expect(peers.storeA.get(createShapeId('sneaky'))).toBeUndefined()
+    expect(messages.some((m) => m.includes(createShapeId('sneaky')) && m.includes('__proto__'))).toBe(true)
 
     // Still usable in both directions.
     peers.storeA.put([note('after', { y: 7 })])
