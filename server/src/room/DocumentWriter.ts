@@ -30,6 +30,7 @@ export class DocumentWriter {
   private failing = false
   private retryTimer: ReturnType<typeof setInterval> | undefined
   private stopped = false
+  private queued = 0
 
   constructor(private readonly options: DocumentWriterOptions) {
     this.lastSeq = options.lastSeq
@@ -128,8 +129,14 @@ export class DocumentWriter {
     this.options.onStorageStatus(true)
   }
 
+  /** True while storage work is queued or running. */
+  get busy(): boolean {
+    return this.queued > 0
+  }
+
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(work)
+    this.queued++
+    const result = this.tail.then(work).finally(() => this.queued--)
     this.tail = result.catch(() => undefined)
     return result
   }

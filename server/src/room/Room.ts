@@ -105,6 +105,11 @@ export class Room {
     return this.sockets.size
   }
 
+  /** True while edits are being stored (an unload must wait for them). */
+  get writing(): boolean {
+    return this.writer.busy
+  }
+
   /** True while the room could not write to storage and holds edits only in memory. */
   get storageDegraded(): boolean {
     return this.writer.degraded

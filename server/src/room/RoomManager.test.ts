@@ -131,6 +131,40 @@ describe('RoomManager', () => {
     expect(manager.stats()).toEqual({ rooms: 0, connections: 0 })
   })
 
+  it('does not unload a room while an edit sent during its unload flush is still being stored', async () => {
+    const appended: Uint8Array[] = []
+    let finishCompaction!: () => void
+    let compactions = 0
+    const persistence: RoomPersistence = {
+      appendUpdate: async (update) => {
+        appended.push(update)
+        return appended.length
+      },
+      compact: () => (++compactions === 1 ? new Promise<void>((resolve) => (finishCompaction = resolve)) : Promise.resolve()),
+    }
+    const manager = makeManager(async () => storedBoard(), persistence, 10)
+    const ana = new FakeSocket()
+    manager.handleSocketConnect(ana, 'board')
+    await settle()
+    manager.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('ana', 'first')))
+    await settle()
+    manager.handleSocketClose(ana)
+    await new Promise((resolve) => setTimeout(resolve, 30)) // the unload's flush is now waiting on storage
+    expect(compactions).toBe(1)
+
+    const bram = new FakeSocket()
+    manager.handleSocketConnect(bram, 'board')
+    manager.handleSocketMessage(bram, clientUpdateFrame(noteUpdate('bram', 'during the flush')))
+    manager.handleSocketClose(bram)
+    finishCompaction()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+
+    const stored = new Y.Doc()
+    for (const update of appended) Y.applyUpdate(stored, update)
+    expect(notes(stored)).toMatchObject({ bram: 'during the flush' })
+    expect(manager.stats().rooms).toBe(0)
+  })
+
   it('unloads an idle room after writing it, but not while its storage is failing', async () => {
     let broken = false
     const snapshots: Uint8Array[] = []

@@ -264,8 +264,9 @@ export class RoomManager {
     const flushed = await room.flush()
     // Someone may have joined (or the board been deleted) while the snapshot was written.
     if (this.rooms.get(boardId) !== room || room.socketCount > 0 || this.shuttingDown) return
-    if (!flushed) {
-      // Unloading now would throw away edits that exist only in memory.
+    if (!flushed || room.writing) {
+      // Unloading now would throw away edits that exist only in memory, or that
+      // a client who came and went during the flush is still having stored.
       this.scheduleIdle(boardId)
       return
     }
