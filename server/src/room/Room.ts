@@ -45,7 +45,8 @@ export interface RoomOptions {
 
 class BadMessage extends Error {}
 
-const STEP2_CACHE_ENTRIES = 32
+// Each entry can be as large as the board; a handful covers the common shared state vectors.
+const STEP2_CACHE_ENTRIES = 8
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 
 function stateVectorKey(stateVector: Uint8Array): string {
