@@ -40,6 +40,9 @@ const list = (v: string | undefined): number[] | undefined =>
 
 const quick = flag('quick')
 const ROOM_IDLE_MS = 500
+/** A window in which other processes used this much of a core (%) is measured again. */
+const CONTAMINATED_PCT = 40
+const MAX_ATTEMPTS = quick ? 1 : 3
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
 const windowSeconds = Number(opt('window') ?? (quick ? 5 : 15))
 
@@ -63,6 +66,8 @@ const capacityCfg: CapacityConfig = {
   drainMs: 2000,
   p99LimitMs: 100,
   graceMs: 2000,
+  contaminatedPct: CONTAMINATED_PCT,
+  maxAttempts: MAX_ATTEMPTS,
   server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs },
 }
 const coldCfg: ColdConfig = {
@@ -145,11 +150,27 @@ async function main(): Promise<void> {
         await quiet(`workshop ${kind} N=${n}`)
         log(`workshop: ${kind} N=${n} …`)
         const isLast = n === Math.max(...workshopCfg.ns)
-        const row = await runWorkshop(kind, gen, workshopCfg, n, deadline, async (_row, dataDir) => {
-          if (kind === 'ours' && isLast) persistence = inspectDataDir(dataDir)
-        })
-        workshop.push(row)
-        const r = row.result
+        // Other processes on this shared machine can land in a window: retry a
+        // contaminated measurement (bounded) and keep the cleanest attempt.
+        let row: WorkshopRow | null = null
+        const attempts: number[] = []
+        for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+          if (attempt > 0) {
+            if (deadline.remainingMs() < 120_000) break
+            log(`  ${kind} N=${n}: ${row?.result?.cpu.otherCpuPct}% of a core used by other processes; measuring again`)
+            await quiet(`workshop ${kind} N=${n} retry`)
+          }
+          const r = await runWorkshop(kind, gen!, workshopCfg, n, deadline, async (rr, dataDir) => {
+            if (kind === 'ours' && isLast) rr.persistence = inspectDataDir(dataDir)
+          })
+          attempts.push(r.result?.cpu.otherCpuPct ?? -1)
+          if (!row || !row.result || (r.result && (r.result.cpu.otherCpuPct ?? 0) < (row.result.cpu.otherCpuPct ?? 0))) row = r
+          if (!r.result || (r.result.cpu.otherCpuPct ?? 0) < CONTAMINATED_PCT) break
+        }
+        row!.attempts = attempts
+        workshop.push(row!)
+        const r = row!.result
+        if (row!.persistence) persistence = row!.persistence
         log(
           `  ${kind} N=${n}: ` +
             (r
@@ -158,7 +179,7 @@ async function main(): Promise<void> {
                 `server CPU ${r.cpu.serverCpuPct}% gen CPU ${r.cpu.generatorCpuPct}% host ${r.cpu.hostCpuPct}%` +
                 (r.updateLogWrite ? `, log write p99 ${r.updateLogWrite.p99} ms` : '') +
                 (r.limits.length ? ` [${r.limits.join('; ')}]` : '')
-              : `failed: ${row.error}`),
+              : `failed: ${row!.error}`),
         )
       }
     }

@@ -251,6 +251,13 @@ function sendEdit(c: Client): void {
   logSend('ed', c.spec.room, ts)
 }
 
+/** Ends byte/frame counting (at the window's end, or when told to stop sending). */
+function close(): void {
+  if (!counting) return
+  counting = false
+  countedTo = nowMs()
+}
+
 function startClient(c: Client): void {
   if (c.started || !c.spec.active) return
   c.started = true
@@ -316,8 +323,8 @@ async function disconnectAll(): Promise<number> {
 type Cmd =
   | { cmd: 'connect'; specs: ClientSpec[]; concurrency: number; timeoutMs: number }
   | { cmd: 'start'; activity: Activity }
-  | { cmd: 'window'; start: number }
-  | { cmd: 'stopSending'; end: number }
+  | { cmd: 'window'; start: number; end: number }
+  | { cmd: 'stopSending' }
   | { cmd: 'collect' }
   | { cmd: 'disconnect' }
   | { cmd: 'ping' }
@@ -335,9 +342,11 @@ async function handle(msg: Cmd): Promise<unknown> {
     case 'window': {
       // Announced ahead of time (at the start of the warm-up) so a lagging
       // worker already knows the window when the first in-window update arrives.
+      // Both ends are known up front, so senders and receivers judge "in the
+      // window" by the same timestamps however late this thread runs.
       stats = newStats()
       windowStart = msg.start
-      windowEnd = Infinity
+      windowEnd = msg.end
       counting = false
       countedTo = 0
       const open = () => {
@@ -345,6 +354,7 @@ async function handle(msg: Cmd): Promise<unknown> {
         counting = true
         countedFrom = nowMs()
         eld.reset()
+        setTimeout(close, Math.max(0, windowEnd - nowMs()))
       }
       const wait = msg.start - nowMs()
       if (wait > 0) setTimeout(open, wait)
@@ -352,9 +362,7 @@ async function handle(msg: Cmd): Promise<unknown> {
       return { ok: true }
     }
     case 'stopSending':
-      windowEnd = msg.end
-      counting = false
-      countedTo = nowMs()
+      close()
       for (const c of clients) stopClient(c)
       return { ok: true }
     case 'collect': {

@@ -197,14 +197,14 @@ export async function measureWindow(
   warmupSeconds: number,
 ): Promise<WindowResult> {
   const start = nowMs() + Math.max(200, warmupSeconds * 1000)
-  await gen.all({ cmd: 'window', start })
+  const end = start + seconds * 1000
+  await gen.all({ cmd: 'window', start, end })
   await sleep(Math.max(0, start - nowMs()))
   server.resetProbe()
   const probe0 = server.readProbe()
   const meter = new CpuMeter(server.pid)
-  await sleep(seconds * 1000)
-  const end = nowMs()
-  await gen.all({ cmd: 'stopSending', end })
+  await sleep(Math.max(0, end - nowMs()))
+  await gen.all({ cmd: 'stopSending' })
   const cpu = meter.stop()
   await sleep(drainMs)
   const parts = await gen.all<WorkerStats>({ cmd: 'collect' }, 60_000)

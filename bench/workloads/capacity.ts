@@ -32,6 +32,10 @@ export interface CapacityConfig {
   drainMs: number
   p99LimitMs: number
   graceMs: number
+  /** Re-measure a step whose window saw this much CPU (% of a core) used by other processes… */
+  contaminatedPct: number
+  /** …up to this many windows per step; the cleanest is kept. */
+  maxAttempts: number
   server: StartOptions
 }
 
@@ -42,6 +46,8 @@ export interface CapacityStep {
   health: Health | null
   result: WindowResult
   serverRssBytes: number | null
+  /** Unattributed CPU (% of a core) of each window measured at this step; the cleanest was kept. */
+  attempts: number[]
 }
 
 export interface CapacityResult {
@@ -108,7 +114,15 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
       }
       const connect = await gen.connect(specs, 32, 30_000)
       await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
-      const result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
+      let result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
+      const attempts = [result.cpu.otherCpuPct ?? -1]
+      for (let a = 1; a < cfg.maxAttempts && (result.cpu.otherCpuPct ?? 0) >= cfg.contaminatedPct; a++) {
+        if (deadline.remainingMs() < (cfg.windowSeconds + 60) * 1000) break
+        await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
+        const again = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
+        attempts.push(again.cpu.otherCpuPct ?? -1)
+        if ((again.cpu.otherCpuPct ?? 0) < (result.cpu.otherCpuPct ?? 0)) result = again
+      }
       const rss = readRssBytes(server.pid)
       const step: CapacityStep = {
         rooms: roomSize.size,
@@ -117,6 +131,7 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
         health: await healthz(server),
         result,
         serverRssBytes: rss,
+        attempts,
       }
       out.steps.push(step)
       if (rss !== null && (out.memory.peakRssBytes === null || rss > out.memory.peakRssBytes)) {

@@ -7,6 +7,7 @@ import type { ClientSpec } from '../lib/genWorker'
 import { measureWindow, type ConnectResult, type Generator, type WindowResult } from '../lib/generator'
 import { createBoard, healthz, sleep, startServer, type Health, type ServerKind, type StartOptions } from '../lib/servers'
 import type { Deadline } from '../lib/deadline'
+import type { PersistenceEvidence } from './persistence'
 
 export interface WorkshopConfig {
   ns: number[]
@@ -27,7 +28,10 @@ export interface WorkshopRow {
   health: Health | null
   result: WindowResult | null
   error?: string
-  dataDir?: string | null
+  /** Unattributed CPU (% of a core) of each attempt; more than one when a window was contaminated by other processes. */
+  attempts?: number[]
+  /** Ours, largest N: what the update log held after the window. */
+  persistence?: PersistenceEvidence
 }
 
 export async function runWorkshop(
