@@ -37,13 +37,25 @@ export interface BoardEditorProps {
   config: ClientConfig
   user: LocalUser
   language: Language
+  /** The server only lets us look. */
+  readOnly: boolean
   onEditor(editor: Editor | null): void
   onIncompatible(relation: Extract<SchemaRelation, { kind: 'newer' | 'invalid' }>): void
   onAssetProblem(problem: AssetProblem): void
 }
 
 /** The tldraw editor, bound to the board's Yjs document and presence. Mount only once the document is loaded. */
-export function BoardEditor({ boardId, connection, config, user, language, onEditor, onIncompatible, onAssetProblem }: BoardEditorProps) {
+export function BoardEditor({
+  boardId,
+  connection,
+  config,
+  user,
+  language,
+  readOnly,
+  onEditor,
+  onIncompatible,
+  onAssetProblem,
+}: BoardEditorProps) {
   const [store] = useState(() =>
     createTLStore({
       shapeUtils: defaultShapeUtils,
@@ -86,9 +98,15 @@ export function BoardEditor({ boardId, connection, config, user, language, onEdi
   )
   const tldrawUser = useTldrawCurrentUser({ userPreferences, setUserPreferences })
 
+  const [editor, setEditor] = useState<Editor | null>(null)
+  useEffect(() => {
+    editor?.updateInstanceState({ isReadonly: readOnly })
+  }, [editor, readOnly])
+
   const handleMount = useCallback(
     (editor: Editor) => {
       window.__editor = editor
+      setEditor(editor)
       onEditor(editor)
       return () => {
         if (window.__editor === editor) delete window.__editor

@@ -48,10 +48,13 @@ export function BoardPage({ boardId }: { boardId: string }) {
   const [editor, setEditor] = useState<Editor | null>(null)
   const [renaming, setRenaming] = useState(false)
   const [peopleOpen, setPeopleOpen] = useState(() => {
+    // Open by default where there is room next to the canvas (laptops), closed on small tablets.
+    const roomy = window.innerWidth >= 900
     try {
-      return localStorage.getItem(PEOPLE_OPEN_KEY) !== 'false'
+      const stored = localStorage.getItem(PEOPLE_OPEN_KEY)
+      return stored === null ? roomy : stored === 'true'
     } catch {
-      return true
+      return roomy
     }
   })
   const user = useLocalUser(t('people.anonymous'))
@@ -124,6 +127,15 @@ export function BoardPage({ boardId }: { boardId: string }) {
       editor={editor}
       incompatible={incompatible}
       onRename={() => setRenaming(true)}
+      onCopyLink={() => {
+        const base = (config?.publicUrl ?? location.origin).replace(/\/+$/, '')
+        const url = `${base}/b/${boardId}`
+        navigator.clipboard
+          ?.writeText(url)
+          .then(() => showToast(t('board.linkCopied')))
+          .catch(() => showToast(t('board.linkIs', { url })))
+        if (!navigator.clipboard) showToast(t('board.linkIs', { url }))
+      }}
       renderEditor={(snapshot) =>
         snapshot.load === 'ready' && config && !incompatible && !snapshot.closedFor ? (
           <BoardEditor
@@ -132,6 +144,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
             config={config}
             user={user}
             language={language}
+            readOnly={snapshot.readOnly}
             onEditor={setEditor}
             onIncompatible={onIncompatible}
             onAssetProblem={onAssetProblem}
@@ -165,6 +178,7 @@ function BoardView({
   editor,
   incompatible,
   onRename,
+  onCopyLink,
   renderEditor,
   children,
 }: {
@@ -175,6 +189,7 @@ function BoardView({
   editor: Editor | null
   incompatible: SchemaRelation['kind'] | null
   onRename: () => void
+  onCopyLink: () => void
   renderEditor: (snapshot: Snapshot) => ReactNode
   children: ReactNode
 }) {
@@ -191,6 +206,9 @@ function BoardView({
           {title}
         </h1>
         <ConnectionIndicator snapshot={snapshot} />
+        <button type="button" className="button button--small" data-testid="copy-link" onClick={onCopyLink}>
+          {t('board.copyLink')}
+        </button>
         <button
           type="button"
           className="button button--small people-toggle"

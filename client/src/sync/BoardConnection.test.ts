@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { Close, MessageType } from '../../../shared/protocol'
+import { Close, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import { BoardConnection } from './BoardConnection'
 
@@ -125,6 +125,16 @@ describe('BoardConnection', () => {
     await until(() => !connection.getSnapshot().storageOk, 'storage warning')
     server.sockets[0].send(encodeStatusFrame({ kind: 'storage', ok: true }))
     await until(() => connection.getSnapshot().storageOk, 'storage restored')
+  })
+
+  it('follows the server hello: read-only, or a newer protocol that needs a reload', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    server.sockets[0].send(encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: true }))
+    await until(() => connection.getSnapshot().readOnly, 'read-only')
+    server.sockets[0].send(encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION + 1, readOnly: false }))
+    await until(() => connection.getSnapshot().closedFor === 'protocolTooOld', 'protocol too old')
+    expect(connection.provider.shouldConnect).toBe(false)
   })
 
   it('stops reconnecting and says why on a permanent close (board deleted)', async () => {

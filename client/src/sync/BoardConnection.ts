@@ -7,7 +7,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
-import { closeReasonByCode, MessageType, SYNC_PATH, type CloseName } from '../../../shared/protocol'
+import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
 import { decodeStatusFrame } from '../../../shared/statusFrame'
 
 /** What the connection indicator shows. */
@@ -31,6 +31,8 @@ export interface ConnectionSnapshot {
   storageOk: boolean
   /** Set when the server closed the connection for a reason retrying cannot fix. */
   closedFor: CloseName | null
+  /** The server says this connection may look but not edit. */
+  readOnly: boolean
 }
 
 /** Milliseconds between checks that the socket has sent all we gave it. */
@@ -79,6 +81,7 @@ export class BoardConnection {
       pending: readPending(boardId),
       storageOk: true,
       closedFor: null,
+      readOnly: false,
     }
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
@@ -92,6 +95,14 @@ export class BoardConnection {
     this.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
       const notice = decodeStatusFrame(decoder.arr)
       if (notice?.kind === 'storage') this.update({ storageOk: notice.ok })
+      if (notice?.kind === 'hello') {
+        if (notice.protocolVersion > PROTOCOL_VERSION) {
+          // The server speaks a newer protocol than this (cached) app: only a reload helps.
+          this.provider.disconnect()
+          this.update({ closedFor: 'protocolTooOld' })
+          this.refreshStatus()
+        } else this.update({ readOnly: notice.readOnly })
+      }
     }
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)
