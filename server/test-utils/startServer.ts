@@ -52,6 +52,31 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
+const DIR_PREFIX = 'whiteboard-test-'
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Test runners often kill their workers without an 'exit' event, so data
+ * directories are named after the creating process and removed by a later
+ * run once that process is gone (KEEP_TEST_DATA=1 keeps them).
+ */
+function removeStaleDataDirs(): void {
+  if (process.env.KEEP_TEST_DATA) return
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = name.startsWith(DIR_PREFIX) ? Number(/^\D+(\d+)-/.exec(name)?.[1]) : 0
+    if (pid && pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true })
+  }
+}
+removeStaleDataDirs()
+
 function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
   return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
@@ -59,7 +84,7 @@ function exited(proc: ChildProcess): Promise<{ code: number | null; signal: Node
 
 /** Spawns `node --import tsx server/src/main.ts` and waits for its "listening" line. */
 export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'whiteboard-test-'))
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`))
   const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
