@@ -122,9 +122,9 @@ process.on('uncaughtException', (e) => {
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a)
 
 const quietLog: { before: string; waitedMs: number; hostBusyPct: number | null; quiet: boolean }[] = []
-/** Waits (at most 20 s, 5 s in --quick) for other processes on this shared machine to calm down. */
+/** Waits (at most 20 s, 2 s in --quick) for other processes on this shared machine to calm down. */
 async function quiet(before: string): Promise<void> {
-  const q = await waitForQuiet(quick ? 5000 : 20_000)
+  const q = await waitForQuiet(quick ? 2000 : 20_000)
   quietLog.push({ before, ...q })
   if (!q.quiet) log(`  machine busy before ${before}: host CPU ${q.hostBusyPct}% after waiting ${Math.round(q.waitedMs / 1000)} s; measuring anyway`)
 }

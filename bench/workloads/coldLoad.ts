@@ -33,6 +33,10 @@ export interface ColdRow {
   unloadWaitMs: (number | null)[]
   openMs: Summary
   syncedMs: Summary
+  /** Connect until the document frame (sync step 2) arrives: the server's part plus transfer. */
+  docFrameMs: Summary
+  /** Document frame arrival until `synced`: the stock client decoding and applying it. */
+  clientApplyMs: Summary
   bytesReceived: number | null
   recordsSeen: number | null
   error?: string
@@ -42,6 +46,8 @@ interface Conn {
   doc: Y.Doc
   provider: WebsocketProvider
   bytes: { n: number }
+  /** When the first sync frame larger than 1 KiB (the document: sync step 2) arrived, before it is applied. */
+  docFrameAt: number | null
 }
 
 function open(serverUrl: string, room: string): Conn {
@@ -50,17 +56,18 @@ function open(serverUrl: string, room: string): Conn {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   })
-  const bytes = { n: 0 }
+  const conn: Conn = { doc, provider, bytes: { n: 0 }, docFrameAt: null }
   const handlers = provider.messageHandlers
   for (let t = 0; t < handlers.length; t++) {
     const orig = handlers[t]
     if (!orig) continue
     handlers[t] = (enc, dec, prov, emit, type) => {
-      bytes.n += dec.arr.byteLength
+      conn.bytes.n += dec.arr.byteLength
+      if (type === 0 && conn.docFrameAt === null && dec.arr.byteLength > 1024) conn.docFrameAt = nowMs()
       orig(enc, dec, prov, emit, type)
     }
   }
-  return { doc, provider, bytes }
+  return conn
 }
 
 function close(c: Conn): void {
@@ -68,8 +75,7 @@ function close(c: Conn): void {
   c.doc.destroy()
 }
 
-function waitSynced(c: Conn, timeoutMs: number): Promise<{ openMs: number | null; syncedMs: number | null }> {
-  const t0 = nowMs()
+function waitSynced(c: Conn, timeoutMs: number, t0 = nowMs()): Promise<{ openMs: number | null; syncedMs: number | null }> {
   let openMs: number | null = null
   return new Promise((resolve) => {
     const onStatus = ({ status }: { status: string }) => {
@@ -110,6 +116,8 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
         unloadWaitMs: [],
         openMs: summarizeSamples([]),
         syncedMs: summarizeSamples([]),
+        docFrameMs: summarizeSamples([]),
+        clientApplyMs: summarizeSamples([]),
         bytesReceived: null,
         recordsSeen: null,
       }
@@ -144,6 +152,8 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
         if (seen < size) throw new Error(`server holds only ${seen}/${size} notes after writing`)
         const opens: number[] = []
         const synceds: number[] = []
+        const docFrames: number[] = []
+        const applies: number[] = []
         for (let rep = 0; rep < cfg.reps; rep++) {
           if (deadline.remainingMs() < 10_000) break
           if (kind === 'ours') {
@@ -154,10 +164,15 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
           } else {
             await sleep(300)
           }
+          const t0 = nowMs()
           const c = open(server.wsUrl, board)
-          const r = await waitSynced(c, 30_000)
+          const r = await waitSynced(c, 30_000, t0)
           if (r.openMs !== null) opens.push(r.openMs)
           if (r.syncedMs !== null) synceds.push(r.syncedMs)
+          if (r.syncedMs !== null && c.docFrameAt !== null) {
+            docFrames.push(c.docFrameAt - t0)
+            applies.push(t0 + r.syncedMs - c.docFrameAt)
+          }
           row.bytesReceived = c.bytes.n
           row.recordsSeen = countNotes(c.doc)
           close(c)
@@ -165,6 +180,8 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
         }
         row.openMs = summarizeSamples(opens)
         row.syncedMs = summarizeSamples(synceds)
+        row.docFrameMs = summarizeSamples(docFrames)
+        row.clientApplyMs = summarizeSamples(applies)
       } catch (e) {
         row.error = String((e as Error).message ?? e)
       }
