@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { BoardMeta } from '../../../shared/api'
 import { errorMessage } from '../api/errorMessage'
-import { deleteBoard, listBoards, type CallError } from '../api/http'
+import { deleteBoard, listBoards, parseBoardMeta, type CallError } from '../api/http'
 import { Dialog } from '../app/Dialog'
 import { Header } from '../app/Header'
 import { boardPath, navigate } from '../app/router'
@@ -11,22 +11,54 @@ import { CreateBoardForm } from './CreateBoardForm'
 
 type ListState = { kind: 'loading' } | { kind: 'error'; error: CallError } | { kind: 'ready'; boards: BoardMeta[] }
 
+/** The last list seen in this browser, shown at once while the fresh one loads (slow links). */
+const LIST_CACHE_KEY = 'ww.boards'
+
+function cachedList(): ListState {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(LIST_CACHE_KEY) ?? 'null')
+    if (!Array.isArray(raw)) return { kind: 'loading' }
+    return { kind: 'ready', boards: raw.map(parseBoardMeta).filter((b): b is BoardMeta => b !== undefined) }
+  } catch {
+    return { kind: 'loading' }
+  }
+}
+
+function cacheList(boards: BoardMeta[]): void {
+  try {
+    localStorage.setItem(LIST_CACHE_KEY, JSON.stringify(boards))
+  } catch {
+    // Only the instant first paint is lost.
+  }
+}
+
 /** The list of boards: create, open, rename, delete. */
 export function HomePage() {
   const { t } = useTranslation()
-  const [list, setList] = useState<ListState>({ kind: 'loading' })
+  const [list, setList] = useState<ListState>(cachedList)
   const [toDelete, setToDelete] = useState<BoardMeta | null>(null)
   const [deleteError, setDeleteError] = useState<CallError | null>(null)
   const [deleting, setDeleting] = useState(false)
 
   const load = useCallback(async () => {
     const result = await listBoards()
-    setList(result.ok ? { kind: 'ready', boards: result.value } : { kind: 'error', error: result.error })
+    // A failed refresh keeps the list we already show rather than replacing it with an error.
+    setList((current) =>
+      result.ok
+        ? { kind: 'ready', boards: result.value }
+        : current.kind === 'ready' && result.error.code === 'network'
+          ? current
+          : { kind: 'error', error: result.error },
+    )
   }, [])
 
   useEffect(() => {
     void load()
   }, [load])
+
+  useEffect(() => {
+    if (list.kind === 'ready') cacheList(list.boards)
+  }, [list])
 
   const replaceBoard = (board: BoardMeta) =>
     setList((state) =>
@@ -54,7 +86,12 @@ export function HomePage() {
         <h1>{t('home.title')}</h1>
         <p className="lead">{t('home.intro')}</p>
 
-        <CreateBoardForm onCreated={(board) => navigate(boardPath(board.id))} />
+        <CreateBoardForm
+          onCreated={(board) => {
+            cacheList([board, ...(list.kind === 'ready' ? list.boards : [])])
+            navigate(boardPath(board.id))
+          }}
+        />
 
         <section aria-labelledby="boards-heading" className="card">
           <h2 id="boards-heading">{t('home.listHeading')}</h2>
