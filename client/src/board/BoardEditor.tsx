@@ -76,8 +76,19 @@ export function BoardEditor({
     if (relation.kind === 'older') upgradeDocument(store, doc, relation.schema, 'schema-upgrade')
     const binding = bindStore(store, doc, { onIncompatible })
     const stopPresence = bindPresence(store, provider.awareness, user.$record)
+    // tldraw hands edits to the binding once per animation frame; a reload or a closed tab
+    // must not drop the last frame's worth (it would never reach IndexedDB or the server).
+    const flush = () => store._flushHistory()
+    const onVisibility = () => document.visibilityState === 'hidden' && flush()
+    window.addEventListener('pagehide', flush)
+    window.addEventListener('beforeunload', flush)
+    document.addEventListener('visibilitychange', onVisibility)
     setBound(true)
     return () => {
+      window.removeEventListener('pagehide', flush)
+      window.removeEventListener('beforeunload', flush)
+      document.removeEventListener('visibilitychange', onVisibility)
+      flush()
       stopPresence()
       binding.dispose()
     }
