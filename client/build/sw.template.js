@@ -17,7 +17,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(SHELL_CACHE)
-      .then((cache) => cache.addAll(PRECACHE))
+      // One by one rather than addAll: on a flaky link a single failed file should not throw
+      // away the rest (anything missing is cached the first time it is used).
+      .then((cache) => Promise.allSettled(PRECACHE.map((url) => cache.add(url))))
       .then(() => self.skipWaiting()),
   )
 })
