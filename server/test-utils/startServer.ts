@@ -193,7 +193,7 @@ export interface TestClient {
 export function connectClient(
   wsUrl: string,
   boardId: string,
-  opts: { doc?: Y.Doc; connect?: boolean; maxBackoffTime?: number } = {},
+  opts: { doc?: Y.Doc; connect?: boolean; maxBackoffTime?: number; params?: Record<string, string> } = {},
 ): TestClient {
   const doc = opts.doc ?? new Y.Doc()
   const provider = new WebsocketProvider(wsUrl, boardId, doc, {
@@ -201,6 +201,7 @@ export function connectClient(
     disableBc: true,
     connect: opts.connect ?? true,
     maxBackoffTime: opts.maxBackoffTime ?? 500,
+    params: opts.params ?? {},
   })
   const synced = new Promise<void>((resolve) => {
     if (provider.synced) resolve()

@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getMetaMap, getRecordsMap, SCHEMA_KEY, yMapToRecord } from '../../shared/documentLayout'
+import { Close, MessageType, PROTOCOL_VERSION, type StatusNotice } from '../../shared/protocol'
+import { decodeStatusFrame } from '../../shared/statusFrame'
+import { PROTOCOL_PARAM } from '../../shared/syncHandshake'
 import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
 
 describe('collaborating on a board', () => {
@@ -61,6 +64,45 @@ describe('collaborating on a board', () => {
     await waitFor(() => bram.provider.awareness.getStates().get(ana.doc.clientID)?.user?.name === 'Ana', 'Ana visible to Bram')
     ana.provider.disconnect()
     await waitFor(() => !bram.provider.awareness.getStates().has(ana.doc.clientID), 'Ana gone for Bram')
+  })
+})
+
+describe('protocol handshake', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  /** Every Status notice the client receives. */
+  function statusNotices(client: TestClient): StatusNotice[] {
+    const notices: StatusNotice[] = []
+    client.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
+      const notice = decodeStatusFrame(decoder.arr)
+      if (notice) notices.push(notice)
+    }
+    return notices
+  }
+
+  it('greets a client that declares our protocol, and leaves the stock provider alone', async () => {
+    const board = await createBoard(server.url)
+    const ours = connectClient(server.wsUrl, board.id, { params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION) } })
+    const stock = connectClient(server.wsUrl, board.id)
+    const [oursNotices, stockNotices] = [statusNotices(ours), statusNotices(stock)]
+    await Promise.all([ours.synced, stock.synced])
+    expect(oursNotices).toEqual([{ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: false }])
+    expect(stockNotices).toEqual([])
+    ours.destroy()
+    stock.destroy()
+  })
+
+  it('closes a client older than the server supports with protocol-too-old', async () => {
+    const board = await createBoard(server.url)
+    const old = connectClient(server.wsUrl, board.id, { params: { [PROTOCOL_PARAM]: '0' } })
+    expect(await old.closed).toEqual({ code: Close.protocolTooOld.code, reason: Close.protocolTooOld.reason })
+    old.destroy()
   })
 })
 

@@ -9,7 +9,7 @@ import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
+import { Close, MessageType, PROTOCOL_VERSION, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
@@ -116,13 +116,18 @@ export class Room {
     return this.writer.degraded
   }
 
-  /** Admits a socket: sends our state vector and who is present. */
-  handleSocketConnect(socket: RoomSocket): void {
+  /**
+   * Admits a socket: sends our state vector and who is present. A client that
+   * declared our protocol (`hello`) first gets a hello notice; the stock
+   * provider would log an error for a message type it does not know.
+   */
+  handleSocketConnect(socket: RoomSocket, options: { hello?: boolean } = {}): void {
     if (this.closed) {
       socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
       return
     }
     this.sockets.add(socket)
+    if (options.hello) this.send(socket, encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: false }))
     this.send(socket, syncStep1Frame(this.doc))
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)

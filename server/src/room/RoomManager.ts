@@ -44,6 +44,8 @@ type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind
 
 interface Session {
   boardId: string
+  /** The client speaks our protocol and wants the hello notice. */
+  hello: boolean
   room: Room | undefined
   /** Frames received while the board was loading; null once attached. */
   pending: Uint8Array[] | null
@@ -72,12 +74,12 @@ export class RoomManager {
   }
 
   /** A socket opened for `boardId` (shape already checked by the transport). */
-  handleSocketConnect(socket: RoomSocket, boardId: string): void {
+  handleSocketConnect(socket: RoomSocket, boardId: string, options: { hello?: boolean } = {}): void {
     if (this.shuttingDown) {
       socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
       return
     }
-    const session: Session = { boardId, room: undefined, pending: [], pendingBytes: 0 }
+    const session: Session = { boardId, hello: options.hello ?? false, room: undefined, pending: [], pendingBytes: 0 }
     this.sessions.set(socket, session)
     const room = this.rooms.get(boardId)
     if (room) {
@@ -150,7 +152,7 @@ export class RoomManager {
     const pending = session.pending ?? []
     session.room = room
     session.pending = null
-    room.handleSocketConnect(socket)
+    room.handleSocketConnect(socket, { hello: session.hello })
     for (const frame of pending) room.handleSocketMessage(socket, frame)
   }
 

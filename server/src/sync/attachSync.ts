@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { isBoardId } from '../../../shared/boardId'
 import { Close, SYNC_PATH } from '../../../shared/protocol'
+import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 import type { Logger } from '../log'
 import type { RoomManager } from '../room/RoomManager'
 import { WsRoomSocket } from './WsRoomSocket'
@@ -25,11 +26,24 @@ export interface SyncOptions {
   log: Logger
 }
 
-/** Board id from a request path of the form /sync/<boardId>; undefined for other paths. */
-export function boardIdFromPath(url: string | undefined): string | undefined {
-  const pathname = new URL(url ?? '/', 'http://localhost').pathname
-  if (!pathname.startsWith(`${SYNC_PATH}/`)) return undefined
-  return pathname.slice(SYNC_PATH.length + 1)
+/** Oldest protocol version of our own client that this server still serves. */
+const MIN_CLIENT_PROTOCOL = 1
+
+/** What a sync URL asks for: /sync/<boardId>[?protocol=<version>]. */
+export interface SyncRequest {
+  boardId: string
+  /** The client's PROTOCOL_VERSION; null for a stock provider that sent none. */
+  protocol: number | null
+}
+
+/** Parses a sync request URL; undefined for paths outside /sync/. */
+export function parseSyncUrl(url: string | undefined): SyncRequest | undefined {
+  const parsed = new URL(url ?? '/', 'http://localhost')
+  if (!parsed.pathname.startsWith(`${SYNC_PATH}/`)) return undefined
+  const raw = parsed.searchParams.get(PROTOCOL_PARAM)
+  // A malformed version counts as 0: older than anything we serve.
+  const protocol = raw === null ? null : /^\d+$/.test(raw) ? Number(raw) : 0
+  return { boardId: parsed.pathname.slice(SYNC_PATH.length + 1), protocol }
 }
 
 /** How long stopping waits for clients to finish the closing handshake before cutting them off. */
@@ -41,15 +55,15 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
   const alive = new WeakSet<WebSocket>()
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const boardId = boardIdFromPath(req.url)
-    if (boardId === undefined) {
+    const request = parseSyncUrl(req.url)
+    if (request === undefined) {
       socket.destroy()
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, boardId))
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, request))
   }
 
-  const onConnection = (ws: WebSocket, boardId: string) => {
+  const onConnection = (ws: WebSocket, { boardId, protocol }: SyncRequest) => {
     renameOversizeClose(ws)
     const socket = new WsRoomSocket(ws)
     alive.add(ws)
@@ -61,6 +75,10 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       socket.close(Close.unknownBoard.code, Close.unknownBoard.reason)
       return
     }
+    if (protocol !== null && protocol < MIN_CLIENT_PROTOCOL) {
+      socket.close(Close.protocolTooOld.code, Close.protocolTooOld.reason)
+      return
+    }
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary || !Buffer.isBuffer(data)) {
         rooms.handleSocketClose(socket)
@@ -69,7 +87,7 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       }
       guarded(socket, () => rooms.handleSocketMessage(socket, data))
     })
-    guarded(socket, () => rooms.handleSocketConnect(socket, boardId))
+    guarded(socket, () => rooms.handleSocketConnect(socket, boardId, { hello: protocol !== null }))
   }
 
   // A bug while handling one connection must cost that connection, not the process.
