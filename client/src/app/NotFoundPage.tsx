@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next'
 import { Header } from './Header'
 import { Link } from './Link'
+import { useDocumentTitle } from './useDocumentTitle'
 
 /** Shown for an unknown path or a board that does not exist (any more). */
 export function NotFoundPage() {
   const { t } = useTranslation()
+  useDocumentTitle(t('notFound.title'))
   return (
     <div className="page">
       <Header />

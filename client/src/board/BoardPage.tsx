@@ -7,6 +7,7 @@ import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
 import { getBoard } from '../api/http'
 import { ErrorBoundary } from '../app/ErrorBoundary'
 import { Header } from '../app/Header'
+import { useDocumentTitle } from '../app/useDocumentTitle'
 import { Link } from '../app/Link'
 import { NotFoundPage } from '../app/NotFoundPage'
 import { currentLanguage } from '../i18n/i18n'
@@ -86,12 +87,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   }, [boardId])
 
   const title = meta.kind === 'found' ? meta.board.title : t('board.titleFallback')
-  useEffect(() => {
-    document.title = `${title} · ${t('app.name')}`
-    return () => {
-      document.title = t('app.name')
-    }
-  }, [title, t])
+  useDocumentTitle(title)
 
   const onIncompatible = useCallback((relation: { kind: SchemaRelation['kind'] }) => setIncompatible(relation.kind), [])
   const showToast = toasts.show

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next'
 import { Header } from '../app/Header'
+import { useDocumentTitle } from '../app/useDocumentTitle'
 
 /** Explains, instead of a blank page, why the editor cannot run on this host. */
 export function LicenceMissingPage() {
   const { t } = useTranslation()
+  useDocumentTitle(t('licence.title'))
   return (
     <div className="page">
       <Header />

@@ -5,6 +5,7 @@ import { errorMessage } from '../api/errorMessage'
 import { deleteBoard, listBoards, parseBoardMeta, type CallError } from '../api/http'
 import { Dialog } from '../app/Dialog'
 import { Header } from '../app/Header'
+import { useDocumentTitle } from '../app/useDocumentTitle'
 import { boardPath, navigate } from '../app/router'
 import { BoardRow } from './BoardRow'
 import { CreateBoardForm } from './CreateBoardForm'
@@ -39,6 +40,7 @@ export function HomePage() {
   const [toDelete, setToDelete] = useState<BoardMeta | null>(null)
   const [deleteError, setDeleteError] = useState<CallError | null>(null)
   const [deleting, setDeleting] = useState(false)
+  useDocumentTitle(t('home.title'))
 
   const load = useCallback(async () => {
     const result = await listBoards()
