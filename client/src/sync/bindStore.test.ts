@@ -4,6 +4,7 @@ import {
   defaultBindingUtils,
   defaultShapeUtils,
   DocumentRecordType,
+  HistoryManager,
   PageRecordType,
   TLDOCUMENT_ID,
   type TLNoteShape,
@@ -252,6 +253,26 @@ describe('bindStore', () => {
     peers.flush()
     stop()
     expect(sources).toEqual(['remote'])
+  })
+
+  it("undo (tldraw's history) reverts only the local user's change, and the undo syncs", () => {
+    const peers = twoPeers()
+    const history = new HistoryManager({ store: peers.storeA })
+    const mine = createShapeId('mine')
+    const theirs = createShapeId('theirs')
+    peers.storeA.put([note('mine', { x: 1 })])
+    peers.flush()
+    peers.storeB.put([note('theirs', { x: 2 })])
+    peers.flush()
+    expect(peers.storeA.get(theirs)).toBeDefined()
+
+    history.undo()
+    peers.flush()
+    for (const store of [peers.storeA, peers.storeB]) {
+      expect(store.get(mine)).toBeUndefined()
+      expect(store.get(theirs)).toMatchObject({ x: 2 })
+    }
+    history.dispose()
   })
 
   it('never writes session records (camera, instance) into the document', () => {
