@@ -64,7 +64,8 @@ function serviceWorkerPlugin(): Plugin {
  * Content-Security-Policy for production pages: the app only talks to its own
  * origin (fonts, icons, translations and images included), so a stray request
  * elsewhere, e.g. a library's analytics call, is blocked by the browser.
- * Embedded videos and the like that a participant pastes may still load in frames.
+ * That includes frames: a pasted YouTube or Figma link would otherwise make every participant's
+ * browser call that site (the board stays usable; the embed shows as blocked).
  */
 function contentSecurityPolicyPlugin(): Plugin {
   const policy = [
@@ -76,7 +77,7 @@ function contentSecurityPolicyPlugin(): Plugin {
     "font-src 'self' data:",
     "connect-src 'self' data: blob:",
     "worker-src 'self' blob:",
-    'frame-src https:',
+    "frame-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
