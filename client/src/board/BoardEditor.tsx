@@ -1,12 +1,16 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
+  AssetRecordType,
   createTLStore,
+  getHashForString,
   defaultBindingUtils,
   defaultShapeUtils,
+  EmbedShapeUtil,
   Tldraw,
   useTldrawCurrentUser,
   type Editor,
+  type TLBookmarkAsset,
   type TLUserPreferences,
 } from 'tldraw'
 import 'tldraw/tldraw.css'
@@ -23,6 +27,12 @@ import type { LocalUser } from './useLocalUser'
 
 // Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
 const assetUrls = getAssetUrlsByImport()
+
+// No embeds: a pasted YouTube or Figma link would make every participant's browser load that
+// site (and the page's CSP blocks it anyway). Links become plain bookmark cards instead.
+const LinkOnlyEmbedShapeUtil = EmbedShapeUtil.configure({ embedDefinitions: [] })
+const editorShapeUtils = [LinkOnlyEmbedShapeUtil]
+const storeShapeUtils = [...defaultShapeUtils.filter((util) => util.type !== 'embed'), LinkOnlyEmbedShapeUtil]
 
 declare global {
   interface Window {
@@ -44,6 +54,17 @@ export interface BoardEditorProps {
   onAssetProblem(problem: AssetProblem): void
 }
 
+/** A bookmark asset for `url` made without fetching anything. */
+function linkCard(url: string): TLBookmarkAsset {
+  return {
+    id: AssetRecordType.createId(getHashForString(url)),
+    typeName: 'asset',
+    type: 'bookmark',
+    props: { src: url, title: url, description: '', image: '', favicon: '' },
+    meta: {},
+  }
+}
+
 /** The tldraw editor, bound to the board's Yjs document and presence. Mount only once the document is loaded. */
 export function BoardEditor({
   boardId,
@@ -58,7 +79,7 @@ export function BoardEditor({
 }: BoardEditorProps) {
   const [store] = useState(() =>
     createTLStore({
-      shapeUtils: defaultShapeUtils,
+      shapeUtils: storeShapeUtils,
       bindingUtils: defaultBindingUtils,
       assets: createAssetStore(boardId, config, onAssetProblem),
     }),
@@ -117,6 +138,9 @@ export function BoardEditor({
   const handleMount = useCallback(
     (editor: Editor) => {
       window.__editor = editor
+      // tldraw fetches a pasted link's page to build its card; that would be a request to
+      // another site from every participant's browser. The card shows the address instead.
+      editor.registerExternalAssetHandler('url', async ({ url }) => linkCard(url))
       setEditor(editor)
       onEditor(editor)
       return () => {
@@ -131,6 +155,7 @@ export function BoardEditor({
   return (
     <Tldraw
       store={store}
+      shapeUtils={editorShapeUtils}
       assetUrls={assetUrls}
       licenseKey={config.tldrawLicenseKey ?? undefined}
       user={tldrawUser}

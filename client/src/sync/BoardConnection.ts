@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
 import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
 import { decodeStatusFrame } from '../../../shared/statusFrame'
+import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 
 /** What the connection indicator shows. */
 export type ConnectionStatus = 'online' | 'reconnecting' | 'offline'
@@ -87,6 +88,9 @@ export class BoardConnection {
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
       // Opened offline: connect when the device says the network is back (see onOnline).
       connect: navigator.onLine,
+      // Announcing our protocol version makes the server greet us and send Status notices
+      // (storage degraded/restored); stock clients get plain y-protocols only.
+      params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION) },
       // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
       // A little spread so a restarted server is not hit by every client at the same moment.
