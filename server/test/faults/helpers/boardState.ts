@@ -7,14 +7,27 @@
 import * as Y from 'yjs'
 import { getRecordsMap, type PlainRecord } from '../../../../shared/documentLayout'
 
-/** JSON with object keys sorted, so equal values give equal strings. */
+/**
+ * JSON with object keys sorted, so equal values give equal strings. Values
+ * JSON cannot hold (a hostile client can store them: bigint, NaN, -0,
+ * undefined, bytes, subdocuments) are spelled out rather than lost or thrown on.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return inner
-    const sorted: Record<string, unknown> = {}
-    for (const key of Object.keys(inner as object).sort()) sorted[key] = (inner as Record<string, unknown>)[key]
-    return sorted
-  })
+  return JSON.stringify(toCanonical(value))
+}
+
+function toCanonical(value: unknown): unknown {
+  if (value === undefined) return { $undefined: true }
+  if (typeof value === 'bigint') return { $bigint: value.toString() }
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0) ? value : { $number: Object.is(value, -0) ? '-0' : String(value) }
+  if (value === null || typeof value !== 'object') return value
+  if (value instanceof Uint8Array) return { $bytes: Array.from(value) }
+  if (value instanceof Y.Doc) return { $subdoc: value.guid }
+  if (value instanceof Y.AbstractType) return toCanonical(value.toJSON())
+  if (Array.isArray(value)) return value.map(toCanonical)
+  const sorted: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) sorted[key] = toCanonical((value as Record<string, unknown>)[key])
+  return sorted
 }
 
 /** The records map of a board as canonical JSON (what every participant should agree on). */
