@@ -20,24 +20,9 @@ import { loadConfig } from '../src/config'
 import { startServer, type RunningServer } from '../src/createServer'
 import { silentLogger } from '../src/log'
 import { openSqliteStorage } from '../src/storage/SqliteStorage'
-import { StorageUnavailableError, type Storage } from '../src/storage/Storage'
+import type { Storage } from '../src/storage/Storage'
+import { breakableStorage } from '../test-utils/breakableStorage'
 import { connectClient, createBoard, waitFor, type TestClient } from '../test-utils/startServer'
-
-/** The real adapter, with document writes that fail while `broken` is set. */
-function breakableStorage(inner: Storage): Storage & { broken: boolean } {
-  const fail = (): never => {
-    throw new StorageUnavailableError('append update failed: SQLITE_FULL')
-  }
-  return Object.assign(Object.create(inner) as Storage, {
-    broken: false,
-    appendUpdate(this: { broken: boolean }, ...args: Parameters<Storage['appendUpdate']>) {
-      return this.broken ? Promise.reject(fail()) : inner.appendUpdate(...args)
-    },
-    compact(this: { broken: boolean }, ...args: Parameters<Storage['compact']>) {
-      return this.broken ? Promise.reject(fail()) : inner.compact(...args)
-    },
-  })
-}
 
 function watchStatus(client: TestClient): StatusNotice[] {
   const notices: StatusNotice[] = []
