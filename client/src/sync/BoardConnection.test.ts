@@ -19,6 +19,8 @@ interface TestServer {
   wss: WebSocketServer
   doc: Y.Doc
   sockets: WebSocket[]
+  /** Request URL of every connection, in order. */
+  urls: string[]
   /** When false the server accepts sockets but never answers sync (a stalled server). */
   answerSync: boolean
 }
@@ -29,9 +31,10 @@ let connections: BoardConnection[] = []
 function startServer(): Promise<TestServer> {
   const doc = new Y.Doc()
   doc.getMap('tl_records').set('page:page', new Y.Map())
-  const state: TestServer = { wss: new WebSocketServer({ port: 0, host: '127.0.0.1' }), doc, sockets: [], answerSync: true }
-  state.wss.on('connection', (socket) => {
+  const state: TestServer = { wss: new WebSocketServer({ port: 0, host: '127.0.0.1' }), doc, sockets: [], urls: [], answerSync: true }
+  state.wss.on('connection', (socket, request) => {
     state.sockets.push(socket)
+    state.urls.push(request.url ?? '')
     socket.on('message', (data: Buffer) => {
       if (!state.answerSync) return
       const decoder = decoding.createDecoder(new Uint8Array(data))
@@ -127,14 +130,20 @@ describe('BoardConnection', () => {
     await until(() => connection.getSnapshot().storageOk, 'storage restored')
   })
 
-  it('follows the server hello: read-only, or a newer protocol that needs a reload', async () => {
+  it('follows the server hello (read-only), and stops on protocol-too-old', async () => {
     const connection = connect()
     await until(() => connection.getSnapshot().status === 'online', 'online')
     server.sockets[0].send(encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: true }))
     await until(() => connection.getSnapshot().readOnly, 'read-only')
-    server.sockets[0].send(encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION + 1, readOnly: false }))
+    server.sockets[0].close(Close.protocolTooOld.code, Close.protocolTooOld.reason)
     await until(() => connection.getSnapshot().closedFor === 'protocolTooOld', 'protocol too old')
     expect(connection.provider.shouldConnect).toBe(false)
+  })
+
+  it('announces its protocol version in the sync URL', async () => {
+    connect()
+    await until(() => server.urls.length > 0, 'connection')
+    expect(server.urls[0]).toContain(`/sync/${BOARD_ID}?protocol=${PROTOCOL_VERSION}`)
   })
 
   it('stops reconnecting and says why on a permanent close (board deleted)', async () => {

@@ -99,14 +99,9 @@ export class BoardConnection {
     this.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
       const notice = decodeStatusFrame(decoder.arr)
       if (notice?.kind === 'storage') this.update({ storageOk: notice.ok })
-      if (notice?.kind === 'hello') {
-        if (notice.protocolVersion > PROTOCOL_VERSION) {
-          // The server speaks a newer protocol than this (cached) app: only a reload helps.
-          this.provider.disconnect()
-          this.update({ closedFor: 'protocolTooOld' })
-          this.refreshStatus()
-        } else this.update({ readOnly: notice.readOnly })
-      }
+      // A newer server that cannot serve us closes with protocol-too-old; its hello only
+      // tells us whether we may edit.
+      if (notice?.kind === 'hello') this.update({ readOnly: notice.readOnly })
     }
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)
