@@ -220,6 +220,11 @@ function BoardView({
           {t('board.storageDown')}
         </div>
       )}
+      {snapshot.readOnly && (
+        <div className="banner banner--info" role="status" data-testid="read-only">
+          {t('board.readOnly')}
+        </div>
+      )}
       <div className="board-body">
         <main className="board-canvas" aria-label={title}>
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
