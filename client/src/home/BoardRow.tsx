@@ -10,10 +10,13 @@ import { boardPath } from '../app/router'
 /** One board in the list, with inline rename and a delete button (which asks first). */
 export function BoardRow({
   board,
+  onRenaming,
   onRenamed,
   onDelete,
 }: {
   board: BoardMeta
+  /** Called with the new title as the request leaves; the returned function when it is answered. */
+  onRenaming?: (title: string) => () => void
   onRenamed: (board: BoardMeta) => void
   onDelete: () => void
 }) {
@@ -37,7 +40,9 @@ export function BoardRow({
     event.preventDefault()
     if (draft.trim() === board.title) return setEditing(false)
     setBusy(true)
+    const settled = onRenaming?.(draft.trim())
     const result = await renameBoard(board.id, draft)
+    settled?.()
     setBusy(false)
     if (!result.ok) return setError(result.error)
     setError(null)

@@ -1,49 +1,44 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { BoardMeta } from '../../../shared/api'
 import { errorMessage } from '../api/errorMessage'
-import { deleteBoard, listBoards, parseBoardMeta, type CallError } from '../api/http'
+import { deleteBoard, listBoards, type CallError } from '../api/http'
 import { Dialog } from '../app/Dialog'
 import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { boardPath, navigate } from '../app/router'
 import { BoardRow } from './BoardRow'
+import { cachedList, cacheList, updateCachedList } from './boardListCache'
 import { CreateBoardForm } from './CreateBoardForm'
 
 type ListState = { kind: 'loading' } | { kind: 'error'; error: CallError } | { kind: 'ready'; boards: BoardMeta[] }
 
-/** The last list seen in this browser, shown at once while the fresh one loads (slow links). */
-const LIST_CACHE_KEY = 'ww.boards'
-
-function cachedList(): ListState {
-  try {
-    const raw: unknown = JSON.parse(localStorage.getItem(LIST_CACHE_KEY) ?? 'null')
-    if (!Array.isArray(raw)) return { kind: 'loading' }
-    return { kind: 'ready', boards: raw.map(parseBoardMeta).filter((b): b is BoardMeta => b !== undefined) }
-  } catch {
-    return { kind: 'loading' }
-  }
-}
-
-function cacheList(boards: BoardMeta[]): void {
-  try {
-    localStorage.setItem(LIST_CACHE_KEY, JSON.stringify(boards))
-  } catch {
-    // Only the instant first paint is lost.
-  }
-}
-
 /** The list of boards: create, open, rename, delete. */
 export function HomePage() {
   const { t } = useTranslation()
-  const [list, setList] = useState<ListState>(cachedList)
+  const [list, setList] = useState<ListState>(() => {
+    const boards = cachedList()
+    return boards ? { kind: 'ready', boards } : { kind: 'loading' }
+  })
   const [toDelete, setToDelete] = useState<BoardMeta | null>(null)
   const [deleteError, setDeleteError] = useState<CallError | null>(null)
   const [deleting, setDeleting] = useState(false)
   useDocumentTitle(t('home.title'))
 
+  // Renames and deletions still in flight: a list fetched meanwhile must not undo them on screen.
+  const pendingRenames = useRef(new Map<string, string>())
+  const pendingDeletes = useRef(new Set<string>())
+
   const load = useCallback(async () => {
-    const result = await listBoards()
+    const fetched = await listBoards()
+    const result = fetched.ok
+      ? {
+          ...fetched,
+          value: fetched.value
+            .filter((b) => !pendingDeletes.current.has(b.id))
+            .map((b) => (pendingRenames.current.has(b.id) ? { ...b, title: pendingRenames.current.get(b.id)! } : b)),
+        }
+      : fetched
     // A failed refresh keeps the list we already show rather than replacing it with an error.
     setList((current) =>
       result.ok
@@ -70,7 +65,11 @@ export function HomePage() {
   const confirmDelete = async () => {
     if (!toDelete) return
     setDeleting(true)
+    // The cache learns first, so a reload racing the request never shows the board again.
+    updateCachedList((boards) => boards.filter((b) => b.id !== toDelete.id))
+    pendingDeletes.current.add(toDelete.id)
     const result = await deleteBoard(toDelete.id)
+    pendingDeletes.current.delete(toDelete.id)
     setDeleting(false)
     if (!result.ok && result.error.code !== 'not-found') {
       setDeleteError(result.error)
@@ -115,6 +114,11 @@ export function HomePage() {
                 <BoardRow
                   key={board.id}
                   board={board}
+                  onRenaming={(title) => {
+                    pendingRenames.current.set(board.id, title)
+                    updateCachedList((boards) => boards.map((b) => (b.id === board.id ? { ...b, title } : b)))
+                    return () => pendingRenames.current.delete(board.id)
+                  }}
                   onRenamed={replaceBoard}
                   onDelete={() => {
                     setDeleteError(null)

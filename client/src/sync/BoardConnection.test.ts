@@ -11,7 +11,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { Close, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
-import { BoardConnection } from './BoardConnection'
+import { BoardConnection, reconnectDelay } from './BoardConnection'
 
 const BOARD_ID = 'q3Zb1v0mS9uJx2cF4yTt8A'
 
@@ -86,6 +86,17 @@ afterEach(async () => {
 function localEdit(connection: BoardConnection, key: string) {
   connection.doc.transact(() => connection.doc.getMap('tl_records').set(key, new Y.Map()), 'local-binding')
 }
+
+describe('reconnectDelay', () => {
+  it('grows exponentially, is capped, and spreads clients by ±50 %', () => {
+    expect(reconnectDelay(0, 0)).toBe(250)
+    expect(reconnectDelay(0, 1)).toBe(750)
+    expect(reconnectDelay(2, 0.5)).toBe(2000)
+    expect(reconnectDelay(20, 0.5)).toBe(8000)
+    const spread = new Set(Array.from({ length: 20 }, () => Math.round(reconnectDelay(1))))
+    expect(spread.size).toBeGreaterThan(1)
+  })
+})
 
 describe('BoardConnection', () => {
   it('becomes online and ready once synced with the server', async () => {
@@ -163,6 +174,15 @@ describe('BoardConnection', () => {
     await until(() => server.sockets.length === 2, 'reconnect')
     await until(() => connection.getSnapshot().status === 'online', 'online again')
     expect(connection.getSnapshot().closedFor).toBeNull()
+  })
+
+  it('comes back after a server restart, at a jittered time', async () => {
+    const connection = connect()
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    server.sockets[0].close(Close.shuttingDown.code, Close.shuttingDown.reason)
+    await until(() => connection.getSnapshot().status === 'reconnecting', 'reconnecting')
+    await until(() => connection.getSnapshot().status === 'online', 'online again')
+    expect(server.sockets).toHaveLength(2)
   })
 
   it('closes the socket when the device goes offline and reconnects when it is back', async () => {

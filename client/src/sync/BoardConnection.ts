@@ -39,6 +39,18 @@ export interface ConnectionSnapshot {
 /** Milliseconds between checks that the socket has sent all we gave it. */
 const DRAIN_POLL_MS = 250
 
+/** First reconnect delay (ms) before jitter; doubles per failed attempt up to RECONNECT_MAX_MS. */
+const RECONNECT_BASE_MS = 500
+const RECONNECT_MAX_MS = 8000
+
+/**
+ * How long to wait before reconnect attempt `attempt` (0-based): exponential, capped, and
+ * spread by ±50 % so the clients a restarting server dropped together do not return together.
+ */
+export function reconnectDelay(attempt: number, random: number = Math.random()): number {
+  return Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt) * (0.5 + random)
+}
+
 /** Where the pending count survives a reload while offline (the edits themselves are in IndexedDB). */
 const pendingKey = (boardId: string) => `ww.pending.${boardId}`
 
@@ -74,6 +86,8 @@ export class BoardConnection {
   private drainTimer: ReturnType<typeof setInterval> | undefined
   private idbLoaded = false
   private destroyed = false
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  private reconnectAttempts = 0
 
   constructor(readonly boardId: string) {
     this.snapshot = {
@@ -93,8 +107,6 @@ export class BoardConnection {
       params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION) },
       // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
-      // A little spread so a restarted server is not hit by every client at the same moment.
-      maxBackoffTime: 2500 + Math.round(Math.random() * 2500),
     })
     this.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
       const notice = decodeStatusFrame(decoder.arr)
@@ -176,11 +188,13 @@ export class BoardConnection {
 
   /** Back online: reconnect now rather than at the end of the backoff. */
   private onOnline = () => {
-    if (!this.snapshot.closedFor && !this.provider.shouldConnect) this.provider.connect()
+    clearTimeout(this.reconnectTimer)
+    if (!this.snapshot.closedFor && !this.provider.wsconnected) this.provider.connect()
     this.refreshStatus()
   }
 
   private onSync = (synced: boolean) => {
+    if (synced) this.reconnectAttempts = 0
     this.refreshStatus()
     if (synced) this.waitForDrain()
   }
@@ -215,13 +229,24 @@ export class BoardConnection {
     if (reason?.permanent) {
       this.provider.shouldConnect = false
       this.update({ closedFor: reason.name })
+    } else if (event && navigator.onLine && !this.destroyed) {
+      // y-websocket retries on a fixed schedule (100 ms × 2ⁿ), so every client a restarting
+      // server dropped would come back in the same instant. Take the retry over, with jitter:
+      // with shouldConnect off, the provider's own scheduled attempt does nothing.
+      this.provider.shouldConnect = false
+      clearTimeout(this.reconnectTimer)
+      this.reconnectTimer = setTimeout(() => {
+        if (!this.destroyed && !this.snapshot.closedFor && navigator.onLine) this.provider.connect()
+      }, reconnectDelay(this.reconnectAttempts++))
     }
+    // (event === null is our own disconnect, e.g. going offline: onOnline reconnects.)
     this.refreshStatus()
   }
 
   destroy() {
     this.destroyed = true
     clearInterval(this.drainTimer)
+    clearTimeout(this.reconnectTimer)
     window.removeEventListener('online', this.onOnline)
     window.removeEventListener('offline', this.onOffline)
     this.doc.off('update', this.onDocUpdate)
