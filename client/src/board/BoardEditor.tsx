@@ -82,6 +82,9 @@ export function BoardEditor({
       shapeUtils: storeShapeUtils,
       bindingUtils: defaultBindingUtils,
       assets: createAssetStore(boardId, config, onAssetProblem),
+      // tldraw keeps a `user:` record per editing person in the document (for "last edited by");
+      // make it ours, not tldraw's own random per-browser identity.
+      users: { currentUser: user.$record },
     }),
   )
   const [bound, setBound] = useState(false)
