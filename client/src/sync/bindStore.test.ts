@@ -234,6 +234,29 @@ describe('bindStore', () => {
     expect(peers.storeB.get(createShapeId('after'))).toMatchObject({ y: 7 })
   })
 
+  it('applies a batch the store refuses as a whole record by record, retrying ones that depended on others', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const peers = twoPeers()
+    // Like tldraw's own side effects, refuse a shape whose parent shape is not there yet.
+    peers.storeA.sideEffects.registerBeforeCreateHandler('shape', (shape) => {
+      if (shape.parentId.startsWith('shape:') && !peers.storeA.has(shape.parentId as TLShapeId)) {
+        throw new Error(`parent ${shape.parentId} missing`)
+      }
+      return shape
+    })
+    const records = getRecordsMap(peers.docB)
+    peers.docB.transact(() => {
+      // Child first, so applying in document order fails on the first record.
+      putRecord(records, note('child', { parentId: createShapeId('frame') as never }) as unknown as PlainRecord)
+      putRecord(records, note('frame') as unknown as PlainRecord)
+      putRecord(records, { ...note('broken'), props: { color: 42 } } as unknown as PlainRecord)
+    }, 'someone-else')
+    expect(peers.storeA.get(createShapeId('frame'))).toBeDefined()
+    expect(peers.storeA.get(createShapeId('child'))).toBeDefined()
+    expect(peers.storeA.get(createShapeId('broken'))).toBeUndefined()
+    expect(warn.mock.calls.some((call) => String(call[0]).includes('one by one'))).toBe(true)
+  })
+
   it('keeps the last valid version when a remote update breaks a record', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     const peers = twoPeers()

@@ -88,6 +88,14 @@ export function decodeRecord(
   }
 }
 
+const TYPE_ORDER = ['document', 'page', 'user', 'asset', 'shape', 'binding']
+
+/** Position of a record type in the order records are put into the store. */
+function typeRank(typeName: string): number {
+  const rank = TYPE_ORDER.indexOf(typeName)
+  return rank === -1 ? TYPE_ORDER.length : rank
+}
+
 /** Keys that would reach an object's prototype when copied onto a plain object. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -184,6 +192,9 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
       if (!current || !jsonEqual(current, decoded.record)) puts.push(decoded.record)
     }
     if (puts.length === 0 && removals.length === 0) return skipped
+    // Containers before what they contain, bindings after both of the shapes they join:
+    // tldraw's side effects look those up while the batch is applied.
+    puts.sort((a, b) => typeRank(a.typeName) - typeRank(b.typeName))
     try {
       store.mergeRemoteChanges(() => {
         if (removals.length) store.remove(removals)
@@ -194,16 +205,21 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
       // Retry one by one so a single bad record cannot hold back the others.
       logger.warn(`[sync] batch from document failed (${errorMessage(error)}); applying records one by one`)
       for (const id of removals) tryMerge(() => store.remove([id]), id)
-      for (const record of puts) tryMerge(() => store.put([record]), record.id)
+      // Two passes: a record refused because another one was missing gets a second chance.
+      const refused = puts.filter((record) => !tryMerge(() => store.put([record]), record.id, false))
+      for (const record of refused) tryMerge(() => store.put([record]), record.id)
     }
     return skipped
   }
 
-  function tryMerge(fn: () => void, id: string) {
+  /** Applies one change as remote; false (and a warning, if `warn`) when the store refuses it. */
+  function tryMerge(fn: () => void, id: string, warn = true): boolean {
     try {
       store.mergeRemoteChanges(fn)
+      return true
     } catch (error) {
-      logger.warn(`[sync] skipped record ${id}: ${errorMessage(error)}`)
+      if (warn) logger.warn(`[sync] skipped record ${id}: ${errorMessage(error)}`)
+      return false
     }
   }
 
