@@ -257,6 +257,23 @@ describe('bindStore', () => {
     expect(warn.mock.calls.some((call) => String(call[0]).includes('one by one'))).toBe(true)
   })
 
+  it('retries a valid record the store refused once what it needs arrives later', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const peers = twoPeers()
+    peers.storeA.sideEffects.registerBeforeCreateHandler('shape', (shape) => {
+      if (shape.parentId.startsWith('shape:') && !peers.storeA.has(shape.parentId as TLShapeId)) {
+        throw new Error(`parent ${shape.parentId} missing`)
+      }
+      return shape
+    })
+    const records = getRecordsMap(peers.docB)
+    peers.docB.transact(() => putRecord(records, note('orphan', { parentId: createShapeId('later') as never }) as unknown as PlainRecord), 'b')
+    expect(peers.storeA.get(createShapeId('orphan'))).toBeUndefined()
+    peers.docB.transact(() => putRecord(records, note('later') as unknown as PlainRecord), 'b')
+    expect(peers.storeA.get(createShapeId('later'))).toBeDefined()
+    expect(peers.storeA.get(createShapeId('orphan'))).toBeDefined()
+  })
+
   it('keeps the last valid version when a remote update breaks a record', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     const peers = twoPeers()

@@ -171,6 +171,9 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
   const relation = compareSchema(store.schema, meta.get(SCHEMA_KEY))
   let storedSchema: SerializedSchema | undefined = relation.kind === 'older' ? relation.schema : undefined
 
+  /** Valid records the store refused (see applyFromDoc); retried with the next remote change. */
+  const deferred = new Set<string>()
+
   /** Brings the store in line with the document for the given record ids. */
   function applyFromDoc(ids: Iterable<string>): number {
     const puts: TLRecord[] = []
@@ -207,7 +210,8 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
       for (const id of removals) tryMerge(() => store.remove([id]), id)
       // Two passes: a record refused because another one was missing gets a second chance.
       const refused = puts.filter((record) => !tryMerge(() => store.put([record]), record.id, false))
-      for (const record of refused) tryMerge(() => store.put([record]), record.id)
+      // Still refused: valid, but perhaps waiting for a record a later update brings. Try again then.
+      for (const record of refused) if (!tryMerge(() => store.put([record]), record.id)) deferred.add(record.id)
     }
     return skipped
   }
@@ -243,7 +247,8 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
     // animation frame) go into the document first; otherwise the records we are about
     // to read would lack them and overwrite them in the store.
     store._flushHistory()
-    const ids = new Set<string>()
+    const ids = new Set<string>(deferred)
+    deferred.clear()
     for (const event of events) {
       if (event.target === records) for (const key of event.keys.keys()) ids.add(key)
       else if (typeof event.path[0] === 'string') ids.add(event.path[0])
