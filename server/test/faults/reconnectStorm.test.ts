@@ -11,15 +11,18 @@
  * is still loading (they are held and answered after the load), newcomers
  * with empty documents joining in the middle of that, and the
  * shutting-down close (4503) not being mistaken by stock providers for a
- * permanent refusal.
+ * permanent refusal; and a kill -9 in the middle of a storm in which every
+ * participant replays an offline edit (held while the board loads, then
+ * stored and relayed): what anyone saw survives, and the rest arrives later.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRecordsMap, putRecord } from '../../../shared/documentLayout'
 import { Close } from '../../../shared/protocol'
 import { connectClient, createBoard, waitFor, type TestClient } from '../../test-utils/startServer'
-import { noteRecord, recordsJson, sleep } from './helpers/boardState'
-import { startFixedPortServer, type FixedPortServer } from './helpers/fixedPortServer'
+import { missingFrom, noteRecord, recordsJson, sleep } from './helpers/boardState'
+import { freePort, startFixedPortServer, type FixedPortServer } from './helpers/fixedPortServer'
+import { createRng, runSeed } from './helpers/prng'
 import { pollHealth } from './helpers/healthPoller'
 
 const PARTICIPANTS = 200
@@ -27,9 +30,16 @@ const NEWCOMERS = 20
 const NOTES = 100
 const HEALTH_BUDGET_MS = 1000
 
-describe(`restart with ${PARTICIPANTS} people on one board`, () => {
+const SEED = runSeed()
+
+describe(`restart with ${PARTICIPANTS} people on one board (FAULT_SEED=${SEED})`, () => {
   const servers: FixedPortServer[] = []
   const clients: TestClient[] = []
+  // Shared with the second test, which starts from the board the first one leaves.
+  let live: FixedPortServer | undefined
+  let facilitator: TestClient
+  let participants: TestClient[] = []
+  let boardId = ''
 
   afterAll(async () => {
     for (const client of clients) client.destroy()
@@ -40,18 +50,18 @@ describe(`restart with ${PARTICIPANTS} people on one board`, () => {
     const server = await startFixedPortServer({ env: { ROOM_IDLE_MS: '600000' } })
     servers.push(server)
     const board = await createBoard(server.url, 'Plenary')
+    boardId = board.id
     const connect = (wsUrl: string) => {
       const client = connectClient(wsUrl, board.id)
       clients.push(client)
       return client
     }
 
-    const facilitator = connect(server.wsUrl)
+    facilitator = connect(server.wsUrl)
     await facilitator.synced
     facilitator.doc.transact(() => {
       for (let i = 0; i < NOTES; i++) putRecord(getRecordsMap(facilitator.doc), noteRecord(`shape:note-${i}`, i * 10, i * 5, `note ${i}`))
     })
-    const participants: TestClient[] = []
     for (let batch = 0; batch < PARTICIPANTS; batch += 25) {
       const joined = Array.from({ length: Math.min(25, PARTICIPANTS - batch) }, () => connect(server.wsUrl))
       participants.push(...joined)
@@ -79,6 +89,7 @@ describe(`restart with ${PARTICIPANTS} people on one board`, () => {
     restartedAt = Date.now()
     const restarted = await startFixedPortServer({ dataDir: server.dataDir, port: server.port, env: { ROOM_IDLE_MS: '600000' } })
     servers.push(restarted)
+    live = restarted
     const listeningAt = Date.now()
 
     // People opening the board for the first time in the middle of the storm.
@@ -120,5 +131,62 @@ describe(`restart with ${PARTICIPANTS} people on one board`, () => {
     expect(samples.length, 'health polls during the storm').toBeGreaterThan(3)
     expect(samples.filter((s) => !s.ok), 'failed health polls').toEqual([])
     expect(maxMs, 'slowest /healthz answer during the storm (ms)').toBeLessThan(HEALTH_BUDGET_MS)
+  })
+
+  it('loses nothing anyone saw when killed (-9) in the middle of a storm of 200 offline edits', async () => {
+    expect(live, 'the first test leaves a running server').toBeDefined()
+    const rng = createRng(SEED)
+    const server = live!
+    await server.kill9()
+    await waitFor(() => participants.every((p) => !p.provider.wsconnected), 'everyone to notice the crash')
+    // While the server is down everyone keeps working: one new note each.
+    participants.forEach((p, i) => putRecord(getRecordsMap(p.doc), noteRecord(`shape:offline-${i}`, i, -i, `written offline by ${i}`)))
+
+    const stormed = await startFixedPortServer({ dataDir: server.dataDir, port: server.port, env: { ROOM_IDLE_MS: '600000' } })
+    servers.push(stormed)
+    const killAfterMs = rng.int(150, 1200)
+    await sleep(killAfterMs)
+    // The facilitator only watches: whatever it has received now was relayed, so it must survive.
+    const seenVector = Y.encodeStateVector(facilitator.doc)
+    const seenUpdate = Y.encodeStateAsUpdate(facilitator.doc)
+    const seenOffline = participants.map((_, i) => `shape:offline-${i}`).filter((id) => getRecordsMap(facilitator.doc).has(id))
+    const killed = stormed.kill9()
+    await killed
+    const context = `FAULT_SEED=${SEED}, killed ${killAfterMs} ms into the storm, facilitator had seen ${seenOffline.length}/${PARTICIPANTS} offline notes`
+
+    let inspectPort = await freePort()
+    while (inspectPort === server.port) inspectPort = await freePort()
+    const inspector = await startFixedPortServer({ dataDir: server.dataDir, port: inspectPort, env: { ROOM_IDLE_MS: '600000' } })
+    servers.push(inspector)
+    const fresh = connectClient(inspector.wsUrl, boardId)
+    clients.push(fresh)
+    await fresh.synced
+    expect(missingFrom(Y.encodeStateVector(fresh.doc), seenVector), `edits seen but lost (${context})`).toEqual([])
+    expect(seenOffline.filter((id) => !getRecordsMap(fresh.doc).has(id)), `offline notes seen but lost (${context})`).toEqual([])
+    const expected = new Y.Doc()
+    Y.applyUpdate(expected, seenUpdate)
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(fresh.doc, seenVector))
+    expect(recordsJson(fresh.doc), `board after the crash vs seen + later edits (${context})`).toBe(recordsJson(expected))
+    fresh.destroy()
+    await inspector.kill9()
+
+    await waitFor(() => participants.every((p) => !p.provider.wsconnected), 'everyone to notice the second crash')
+    const final = await startFixedPortServer({ dataDir: server.dataDir, port: server.port, env: { ROOM_IDLE_MS: '600000' } })
+    servers.push(final)
+    const reader = connectClient(final.wsUrl, boardId)
+    clients.push(reader)
+    await waitFor(() => participants.every((p) => p.provider.wsconnected && p.provider.synced), `all ${PARTICIPANTS} to resync (${context})`, 30_000)
+    await reader.synced
+    const everyone = [facilitator, ...participants]
+    await waitFor(
+      () => everyone.every((c) => missingFrom(Y.encodeStateVector(reader.doc), Y.encodeStateVector(c.doc)).length === 0 && missingFrom(Y.encodeStateVector(c.doc), Y.encodeStateVector(reader.doc)).length === 0),
+      `everyone to converge after the second restart (${context})`,
+      30_000,
+    )
+    const missingOffline = participants.map((_, i) => `shape:offline-${i}`).filter((id) => !getRecordsMap(reader.doc).has(id))
+    expect(missingOffline, `offline notes that never reached the board (${context})`).toEqual([])
+    const board = recordsJson(reader.doc)
+    for (const c of everyone) expect(recordsJson(c.doc)).toBe(board)
+    console.info(`storm crash: ${context}; all ${PARTICIPANTS} offline notes on the board after the second restart`)
   })
 })
