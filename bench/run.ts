@@ -42,7 +42,7 @@ const quick = flag('quick')
 const ROOM_IDLE_MS = 500
 /** A window in which other processes used this much of a core (%) is measured again. */
 const CONTAMINATED_PCT = 40
-const MAX_ATTEMPTS = quick ? 1 : 3
+const MAX_ATTEMPTS = quick ? 1 : 2
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
 const windowSeconds = Number(opt('window') ?? (quick ? 5 : 15))
 
@@ -122,9 +122,9 @@ process.on('uncaughtException', (e) => {
 const log = (...a: unknown[]) => console.log(new Date().toISOString().slice(11, 19), ...a)
 
 const quietLog: { before: string; waitedMs: number; hostBusyPct: number | null; quiet: boolean }[] = []
-/** Waits (at most 20 s, 2 s in --quick) for other processes on this shared machine to calm down. */
+/** Waits (at most 10 s, 2 s in --quick) for other processes on this shared machine to calm down. */
 async function quiet(before: string): Promise<void> {
-  const q = await waitForQuiet(quick ? 2000 : 20_000)
+  const q = await waitForQuiet(quick ? 2000 : 10_000)
   quietLog.push({ before, ...q })
   if (!q.quiet) log(`  machine busy before ${before}: host CPU ${q.hostBusyPct}% after waiting ${Math.round(q.waitedMs / 1000)} s; measuring anyway`)
 }
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
           if (attempt > 0) {
             if (deadline.remainingMs() < 120_000) break
-            log(`  ${kind} N=${n}: ${row?.result?.cpu.otherCpuPct}% of a core used by other processes; measuring again`)
+            log(`  ${kind} N=${n}: ${attempts.at(-1)}% of a core used by other processes; measuring again`)
             await quiet(`workshop ${kind} N=${n} retry`)
           }
           const r = await runWorkshop(kind, gen!, workshopCfg, n, deadline, async (rr, dataDir) => {

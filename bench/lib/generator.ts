@@ -290,7 +290,7 @@ export async function measureWindow(
   if (genOfCores !== null && genOfCores >= 85) limits.push(`generator CPU ${genOfCores}% of its ${gen.size} core(s): generator-limited`)
   if (eldP99 >= 50) limits.push(`generator event-loop delay p99 ${eldP99.toFixed(0)} ms: latencies include generator queueing`)
   if (cpu.hostCpuPct !== null && cpu.hostCpuPct >= 90) limits.push(`host CPU ${cpu.hostCpuPct}%: machine saturated (server and generator compete)`)
-  if (cpu.otherCpuPct !== null && cpu.otherCpuPct >= 50) limits.push(`${cpu.otherCpuPct}% of a core used outside the server and generator processes (kernel networking, other processes on this shared machine)`)
+  if (cpu.otherCpuPct !== null && cpu.otherCpuPct >= 40) limits.push(`${cpu.otherCpuPct}% of a core used outside the server and generator processes (kernel networking, other processes on this shared machine)`)
   if (serverEventLoopDelayMs && serverEventLoopDelayMs.p99 >= 50) limits.push(`server event-loop delay p99 ${serverEventLoopDelayMs.p99} ms: the server queues work`)
   if (cpu.serverCpuPct !== null && cpu.serverCpuPct >= 90) limits.push(`server CPU ${cpu.serverCpuPct}% of one core: server-limited (single-threaded)`)
   return {

@@ -30,6 +30,8 @@ export interface ServerHandle {
   readProbe: () => Probe | null
   /** Restarts the probe's event-loop delay histogram (takes effect within 250 ms). */
   resetProbe: () => void
+  /** Diagnosis: a full GC in the server (needs --expose-gc) and its memory after; null if unavailable. */
+  forceGc: () => Promise<Probe['afterGc'] | null>
   stop: () => Promise<void>
 }
 
@@ -59,6 +61,7 @@ export interface Probe extends Hist {
   at: number
   eventLoopDelayMs?: { p50: number; p99: number; max: number; since: number }
   memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+  afterGc?: { at: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number } | null
 }
 
 export async function startServer(kind: ServerKind, opts: StartOptions = {}): Promise<ServerHandle> {
@@ -136,7 +139,18 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
   const resetProbe = () => {
     if (probeFile) writeFileSync(probeFile + '.reset', String(Date.now()))
   }
-  return { kind, pid: child.pid!, baseUrl, wsUrl, dataDir, env, stderrTail: () => stderr, readProbe, resetProbe, stop }
+  const forceGc = async (): Promise<Probe['afterGc'] | null> => {
+    if (!probeFile) return null
+    const t = Date.now()
+    writeFileSync(probeFile + '.gc', String(t))
+    for (let i = 0; i < 40; i++) {
+      await sleep(100)
+      const p = readProbe()
+      if (p?.afterGc && p.afterGc.at >= t) return p.afterGc
+    }
+    return null
+  }
+  return { kind, pid: child.pid!, baseUrl, wsUrl, dataDir, env, stderrTail: () => stderr, readProbe, resetProbe, forceGc, stop }
 }
 
 export async function createBoard(server: ServerHandle, title: string): Promise<string> {

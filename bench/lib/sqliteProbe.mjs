@@ -87,6 +87,7 @@ if (out) {
           at: Date.now(),
           eventLoopDelayMs: { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6, max: eld.max / 1e6, since: lastReset },
           memory: { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers },
+          afterGc,
         }),
       )
     } catch {}
@@ -97,7 +98,21 @@ if (out) {
         eld.reset()
       }
     } catch {}
+    // Memory diagnosis only (bench capacity workload, server started with
+    // --expose-gc): touching BENCH_PROBE_OUT + '.gc' runs a full GC once and
+    // records memory after it, to tell retained objects from unreturned pages.
+    try {
+      const t = Number(readFileSync(out + '.gc', 'utf8'))
+      if (t > lastGc && typeof globalThis.gc === 'function') {
+        lastGc = t
+        globalThis.gc()
+        const m = process.memoryUsage()
+        afterGc = { at: Date.now(), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers }
+      }
+    } catch {}
   }
+  let lastGc = 0
+  let afterGc = null
   setInterval(flush, 250).unref()
   process.on('exit', flush)
 }
