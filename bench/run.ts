@@ -13,6 +13,7 @@
  *     --window=15                      seconds measured per step
  *     --docs / --no-docs               force writing / not writing docs/benchmarks.md
  *     --out=path.json                  results file
+ *     --render [--from=file.json]      only re-render docs/benchmarks.md from a results file (plus bench/findings.md)
  *   env BENCH_WORKERS                  generator worker threads (default: cores - 1, at least 1)
  *   env BENCH_SERVER_NODE_ARGS         extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *
@@ -20,7 +21,7 @@
  * (1 only if it could not run at all). Every child process is killed on exit.
  */
 import { execSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Generator, defaultWorkerCount } from './lib/generator'
 import { Deadline } from './lib/deadline'
@@ -129,7 +130,16 @@ async function quiet(before: string): Promise<void> {
   if (!q.quiet) log(`  machine busy before ${before}: host CPU ${q.hostBusyPct}% after waiting ${Math.round(q.waitedMs / 1000)} s; measuring anyway`)
 }
 
+/** `--render`: rewrite docs/benchmarks.md from an existing results file (e.g. after editing bench/findings.md). */
+function renderOnly(): void {
+  const file = opt('from') ?? join(REPO_ROOT, 'bench/results/latest.json')
+  const results = JSON.parse(readFileSync(file, 'utf8'))
+  writeFileSync(join(REPO_ROOT, 'docs/benchmarks.md'), renderMarkdown(results))
+  log(`rendered docs/benchmarks.md from ${file}`)
+}
+
 async function main(): Promise<void> {
+  if (flag('render')) return renderOnly()
   const startedAt = new Date().toISOString()
   gen = await Generator.create(defaultWorkerCount())
   log(`generator: ${gen.size} worker thread(s); servers: ${servers.join(', ')}; workloads: ${workloads.join(', ')}${quick ? ' (quick)' : ''}`)

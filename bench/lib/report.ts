@@ -1,4 +1,7 @@
 /** Target evaluation and the markdown report (docs/benchmarks.md). */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { WorkshopRow } from '../workloads/workshop'
 import type { CapacityResult } from '../workloads/capacity'
 import type { ColdRow } from '../workloads/coldLoad'
@@ -343,6 +346,11 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
     for (const l of [...limited, ...capLimited]) L.push(`  - ${l}`)
   }
   L.push('')
+  const findings = join(dirname(fileURLToPath(import.meta.url)), '..', 'findings.md')
+  if (existsSync(findings)) {
+    L.push(readFileSync(findings, 'utf8').trim())
+    L.push('')
+  }
   L.push('## How to run')
   L.push('')
   L.push('```sh')
