@@ -30,8 +30,12 @@ function deepValue(depth: number): unknown {
   return value
 }
 
-/** Each poison writes into a fresh client's document; the key it is checked by must reach honest clients. */
-const POISONS: { name: string; key: string; write: (doc: Y.Doc) => void }[] = [
+/**
+ * Each poison writes into a fresh client's document; it has reached an honest
+ * client once that client has `key` among its records (or, with no key, holds
+ * every edit the poisoner made).
+ */
+const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   {
     name: 'fields of the wrong type',
     key: 'shape:wrong-types',
@@ -105,6 +109,13 @@ const POISONS: { name: string; key: string; write: (doc: Y.Doc) => void }[] = [
     },
   },
   {
+    name: 'the records map redefined as an array and the meta map as text (root type conflict)',
+    write: (doc) => {
+      doc.getArray('tl_records').insert(0, [{ id: 'shape:in-an-array', typeName: 'shape' }, new Y.Map()])
+      doc.getText('tl_meta').insert(0, 'schema? never heard of it')
+    },
+  },
+  {
     name: 'a 6 MiB string in a note',
     key: 'shape:huge',
     write: (doc) => putRecord(getRecordsMap(doc), noteRecord('shape:huge', 0, 0, 'h'.repeat(6 * MiB))),
@@ -155,7 +166,11 @@ describe('poisoned records from a participant', () => {
       const poisoner = connect()
       await poisoner.synced
       poison.write(poisoner.doc)
-      await waitFor(() => getRecordsMap(bram.doc).has(poison.key) && getRecordsMap(ana.doc).has(poison.key), `the poison to reach honest clients`, 15_000)
+      const arrived = (doc: Y.Doc) =>
+        poison.key !== undefined
+          ? getRecordsMap(doc).has(poison.key)
+          : missingFrom(Y.encodeStateVector(doc), Y.encodeStateVector(poisoner.doc)).length === 0
+      await waitFor(() => arrived(ana.doc) && arrived(bram.doc), `the poison to reach honest clients`, 15_000)
       expect(server.proc.exitCode).toBeNull()
       expect((await health(server.url)).ok).toBe(true)
       await honestPeopleStillSync()
