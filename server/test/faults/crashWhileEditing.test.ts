@@ -1,6 +1,6 @@
 /**
- * Fault: the server process is killed (`kill -9`) while 20 people edit one
- * board and the log is being compacted every 50 edits.
+ * Fault: the server process is killed (`kill -9`), or stopped (SIGTERM), while
+ * 20 people edit one board and the log is being compacted every 50 edits.
  *
  * Promise under test: nothing acknowledged is ever lost. An edit another
  * participant has seen was stored before it was relayed, so it must be on the
@@ -59,7 +59,7 @@ function startWriter(client: TestClient, index: number, seed: number, isRunning:
   return { edits: () => edits }
 }
 
-describe(`kill -9 while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, () => {
+describe(`the server stops while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, () => {
   const servers: FixedPortServer[] = []
   const clients: TestClient[] = []
   let running = false
@@ -70,8 +70,11 @@ describe(`kill -9 while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, 
     for (const server of servers) await server.kill9()
   })
 
-  it('keeps every edit the observer received, and everyone converges after the restart', async () => {
-    const rng = createRng(SEED)
+  // kill -9: nothing is flushed. SIGTERM: the graceful path (close with 4503, flush, exit 0)
+  // racing edits that are still arriving; both must keep what was seen.
+  it.each(['kill -9', 'SIGTERM'] as const)('%s: keeps every edit the observer received, and everyone converges after the restart', async (stopKind) => {
+    running = false
+    const rng = createRng(SEED + (stopKind === 'SIGTERM' ? 1 : 0))
     const server = await startFixedPortServer({ env: ENV })
     servers.push(server)
     const board = await createBoard(server.url, 'Crash drill')
@@ -80,6 +83,7 @@ describe(`kill -9 while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, 
       clients.push(client)
       return client
     }
+    clients.splice(0).forEach((client) => client.destroy()) // the other case's clients
     const writers = Array.from({ length: WRITERS }, () => connect(server.wsUrl))
     const observer = connect(server.wsUrl)
     await Promise.all(clients.map((client) => client.synced))
@@ -95,16 +99,16 @@ describe(`kill -9 while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, 
     const seenVector = Y.encodeStateVector(observer.doc)
     const seenUpdate = Y.encodeStateAsUpdate(observer.doc)
     const seenRecords = getRecordsMap(observer.doc).toJSON() as Record<string, Record<string, unknown>>
-    const killed = server.kill9()
+    const killed = stopKind === 'kill -9' ? server.kill9().then(() => 0) : server.stop()
     observer.destroy()
-    await killed
+    expect(await killed, `exit code after ${stopKind}\n${server.stderr().slice(-2000)}`).toBe(0)
     const editsBeforeKill = stats.reduce((sum, s) => sum + s.edits(), 0)
 
     // Compaction really ran during the run (otherwise this only tested the log).
     const db = new Database(path.join(server.dataDir, 'whiteboard.db'), { readonly: true })
     const snapshot = db.prepare<[string], { upto_seq: number }>('SELECT upto_seq FROM snapshots WHERE board_id = ?').get(board.id)
     db.close()
-    expect(snapshot?.upto_seq, 'a compaction ran before the kill').toBeGreaterThan(0)
+    expect(snapshot?.upto_seq, 'a compaction ran before the stop').toBeGreaterThan(0)
 
     // Look at the crashed data on another port first, so no writer can reconnect
     // and add edits before we compare with what the observer saw.
@@ -114,7 +118,7 @@ describe(`kill -9 while ${WRITERS} people edit one board (FAULT_SEED=${SEED})`, 
     servers.push(inspector)
     const fresh = connect(inspector.wsUrl)
     await fresh.synced
-    const context = `FAULT_SEED=${SEED}, killed after ${killAfterMs} ms, ${editsBeforeKill} edits made, observer received ${received} updates`
+    const context = `FAULT_SEED=${SEED}, ${stopKind} after ${killAfterMs} ms, ${editsBeforeKill} edits made, observer received ${received} updates`
     expect(missingFrom(Y.encodeStateVector(fresh.doc), seenVector), `edits the observer saw but the restarted server lacks (${context})`).toEqual([])
     // Every note the observer saw is still on the board (nobody deletes in this test) ...
     const freshRecords = getRecordsMap(fresh.doc)
