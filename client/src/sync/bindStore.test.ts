@@ -339,6 +339,34 @@ describe('bindStore', () => {
   })
 })
 
+describe('hostile document shapes', () => {
+  it('keeps working when a peer redefines the records as an array and the meta as text', () => {
+    const store = newStore()
+    const doc = seededDoc(store)
+    const rogue = new Y.Doc()
+    rogue.getArray('tl_records').push([{ id: 'shape:x', typeName: 'shape' }])
+    rogue.getText('tl_meta').insert(0, 'not a map')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(rogue), 'rogue')
+    const reader = newStore()
+    bindings.push(bindStore(reader, doc))
+    expect(reader.get(PAGE_ID)).toBeDefined()
+    expect(compareSchema(reader.schema, getMetaMap(doc).get(SCHEMA_KEY)).kind).toBe('same')
+  })
+
+  it('loads when the first thing a fresh client receives is such an update', () => {
+    const store = newStore()
+    const rogue = new Y.Doc()
+    rogue.getArray('tl_records').push(['junk'])
+    rogue.getText('tl_meta').insert(0, 'junk')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(rogue), 'rogue')
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(seededDoc(store)), 'server')
+    const reader = newStore()
+    bindings.push(bindStore(reader, doc))
+    expect(reader.get(PAGE_ID)).toBeDefined()
+  })
+})
+
 describe('schema compatibility', () => {
   it('classifies same, older, newer and garbage schemas', () => {
     const { schema } = newStore()
