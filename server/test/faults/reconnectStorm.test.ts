@@ -41,7 +41,10 @@ describe(`restart with ${PARTICIPANTS} people on one board (FAULT_SEED=${SEED})`
   let participants: TestClient[] = []
   let boardId = ''
 
+  const pollers: ReturnType<typeof pollHealth>[] = []
+
   afterAll(async () => {
+    for (const poller of pollers) await poller.stop()
     for (const client of clients) client.destroy()
     for (const server of servers) await server.kill9()
   })
@@ -85,6 +88,7 @@ describe(`restart with ${PARTICIPANTS} people on one board (FAULT_SEED=${SEED})`
 
     // Polling from before the restart, so the first moments of the storm are measured too.
     const poller = pollHealth(server.url, 50)
+    pollers.push(poller)
     expect(await server.stop(), 'exit code on SIGTERM').toBe(0)
     restartedAt = Date.now()
     const restarted = await startFixedPortServer({ dataDir: server.dataDir, port: server.port, env: { ROOM_IDLE_MS: '600000' } })

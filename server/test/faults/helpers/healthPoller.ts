@@ -3,7 +3,7 @@
  * server's answer time and not the test process's own event loop, which is
  * busy driving hundreds of clients.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 
 /** One poll: when it was sent (epoch ms), how long the answer took, and whether it was a 200. */
 export interface HealthSample {
@@ -33,15 +33,23 @@ process.on('SIGTERM', () => { stopping = true })
 })()
 `
 
+// A test that fails before stop() must not leave a poller running.
+const live = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL')
+})
+
 /** Starts polling `url` every `everyMs`; stop() ends it and returns every sample. */
 export function pollHealth(url: string, everyMs = 50): { stop(): Promise<HealthSample[]> } {
   const child = spawn(process.execPath, ['-e', SCRIPT, `${url}/healthz`, String(everyMs)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  live.add(child)
+  child.once('exit', () => live.delete(child))
   let out = ''
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return {
     async stop() {
-      child.kill('SIGTERM')
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 7000)
       await exited
       clearTimeout(timer)
