@@ -134,7 +134,10 @@ async function quiet(before: string): Promise<void> {
 function renderOnly(): void {
   const file = opt('from') ?? join(REPO_ROOT, 'bench/results/latest.json')
   const results = JSON.parse(readFileSync(file, 'utf8'))
-  writeFileSync(join(REPO_ROOT, 'docs/benchmarks.md'), renderMarkdown(results))
+  // targets are re-evaluated so a fix to their evaluation applies to stored numbers too
+  const withTargets = { ...results, targets: evaluateTargets(results) }
+  writeFileSync(file, JSON.stringify(withTargets, null, 2) + '\n')
+  writeFileSync(join(REPO_ROOT, 'docs/benchmarks.md'), renderMarkdown(withTargets))
   log(`rendered docs/benchmarks.md from ${file}`)
 }
 

@@ -70,6 +70,8 @@ export interface CapacityResult {
     /** Diagnosis, not the target: after one forced full GC (server started with --expose-gc). */
     afterForcedGcRssBytes: number | null
     afterForcedGcHeapUsedBytes: number | null
+    /** Full process.memoryUsage() after the forced GC: heapTotal, external, arrayBuffers. */
+    afterForcedGc?: Record<string, number> | null
     graceWaitedMs: number | null
     roomsAfterGrace: number | null
     note: string
@@ -183,6 +185,7 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
     const gc = await server.forceGc()
     out.memory.afterForcedGcRssBytes = gc?.rss ?? null
     out.memory.afterForcedGcHeapUsedBytes = gc?.heapUsed ?? null
+    out.memory.afterForcedGc = gc ?? null
     out.memory.roomsAfterGrace = (await healthz(server))?.rooms ?? null
     out.memory.note =
       kind === 'ours'
