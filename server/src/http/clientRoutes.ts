@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import express, { Router } from 'express'
+import express, { Router, type Response } from 'express'
 
 /** Routes for the web client; a helpful message when it has not been built. */
 export function clientRoutes(clientDir: string): Router {
@@ -19,13 +19,17 @@ export function clientRoutes(clientDir: string): Router {
       },
     }),
   )
-  router.get(['/', '/b/{*splat}'], (_req, res) => {
+  const sendShell = (res: Response) => {
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The web client has not been built yet. Run `npm run build`, then restart the server.\n')
       return
     }
     res.setHeader('Cache-Control', 'no-cache')
     res.sendFile(indexHtml)
-  })
+  }
+  router.get('/', (_req, res) => sendShell(res))
+  // Mounted by prefix rather than as a `/b/{*splat}` route: the client decides what a board link
+  // means, even one whose percent-encoding the router could not decode (`/b/%ZZ`).
+  router.use('/b/', (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? sendShell(res) : next()))
   return router
 }

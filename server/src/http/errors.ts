@@ -51,6 +51,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       case 'request.aborted':
         return
     }
+    // The router could not percent-decode a path parameter (`/api/boards/%ZZ`): a bad link, not a bug.
+    if (error instanceof URIError) return notFound(res)
     if (error instanceof StorageUnavailableError) {
       log.error('storage unavailable', { method: req.method, path: req.path, error })
       return sendError(res, apiError('storage-unavailable', 'storage is unavailable, try again shortly'))

@@ -38,6 +38,8 @@ export interface SyncRequest {
 
 /** Parses a sync request URL; undefined for paths outside /sync/. */
 export function parseSyncUrl(url: string | undefined): SyncRequest | undefined {
+  // A request target such as `//[` is not a URL at all; it is simply not ours.
+  if (!URL.canParse(url ?? '/', 'http://localhost')) return undefined
   const parsed = new URL(url ?? '/', 'http://localhost')
   if (!parsed.pathname.startsWith(`${SYNC_PATH}/`)) return undefined
   const raw = parsed.searchParams.get(PROTOCOL_PARAM)
@@ -55,12 +57,18 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
   const alive = new WeakSet<WebSocket>()
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const request = parseSyncUrl(req.url)
-    if (request === undefined) {
+    // Runs outside express and outside any connection: anything it throws would end the process.
+    try {
+      const request = parseSyncUrl(req.url)
+      if (request === undefined) {
+        socket.destroy()
+        return
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, request))
+    } catch (error) {
+      log.warn('refused a websocket upgrade that could not be handled', { url: req.url, error: String(error) })
       socket.destroy()
-      return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, request))
   }
 
   const onConnection = (ws: WebSocket, { boardId, protocol }: SyncRequest) => {
