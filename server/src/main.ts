@@ -13,6 +13,10 @@ if (!config.ok) {
 }
 const log = createLogger(config.value.logLevel)
 
+// If whatever reads our output goes away (a log shipper restarts, a `| tee` is killed), the next
+// write fails with EPIPE; losing the log must cost the operator the log, not everyone their workshop.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
+
 process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason }))
 
 try {
