@@ -40,6 +40,9 @@ interface AssetRow {
 // Failures of the environment rather than of our SQL: the disk, permissions, locks.
 const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PERM|NOMEM)/
 
+/** Longest a write waits for another process's lock once the server runs (see openSqliteStorage). */
+const RUNTIME_BUSY_TIMEOUT_MS = 100
+
 /** better-sqlite3 binds Buffers, not plain Uint8Arrays; this wraps without copying. */
 function blob(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -61,6 +64,10 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
     migrate(db)
+    // better-sqlite3 waits for a lock synchronously, freezing every board on this server. Only
+    // another process (a backup tool, a stray second server) can hold the lock, so give up fast:
+    // a refused append puts the room in degraded mode, which keeps people working and retries.
+    db.pragma(`busy_timeout = ${RUNTIME_BUSY_TIMEOUT_MS}`)
   } catch (error) {
     db.close()
     throw error
