@@ -16,6 +16,7 @@ import { isLanguage } from '../../../shared/languages'
 import type { SqliteSynchronous } from '../config'
 import type { LoadedDocument } from '../room/RoomPersistence'
 import { migrate } from './sqliteSchema'
+import { lockDataDir } from './dataDirLock'
 import { StorageUnavailableError, type Storage, type StoredAsset } from './Storage'
 
 /** File name of the database inside DATA_DIR. */
@@ -57,7 +58,14 @@ function toBoardMeta(row: BoardRow): BoardMeta {
 /** Opens (creating and migrating if needed) the database in `dataDir`. */
 export function openSqliteStorage(dataDir: string, options: { synchronous: SqliteSynchronous }): Storage {
   fs.mkdirSync(dataDir, { recursive: true })
-  const db = new Database(path.join(dataDir, DATABASE_FILE))
+  const unlock = lockDataDir(dataDir)
+  let db: Database.Database
+  try {
+    db = new Database(path.join(dataDir, DATABASE_FILE))
+  } catch (error) {
+    unlock()
+    throw error
+  }
   try {
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous}`)
@@ -70,6 +78,7 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     db.pragma(`busy_timeout = ${RUNTIME_BUSY_TIMEOUT_MS}`)
   } catch (error) {
     db.close()
+    unlock()
     throw error
   }
 
@@ -159,6 +168,7 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       }),
     close: async () => {
       if (db.open) db.close()
+      unlock()
     },
   }
 }
