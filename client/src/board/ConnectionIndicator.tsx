@@ -19,10 +19,16 @@ export function ConnectionIndicator({ snapshot }: { snapshot: ConnectionSnapshot
       <span className="connection__dot" aria-hidden="true" />
       <span className="connection__label">{t(`connection.${status}`)}</span>
       {pending > 0 && (
-        <span className="connection__pending">
-          <span aria-hidden="true">· </span>
-          {t('connection.pending', { count: pending })}
-        </span>
+        <>
+          <span className="connection__pending">
+            <span aria-hidden="true">· </span>
+            {t('connection.pending', { count: pending })}
+          </span>
+          {/* Narrow screens show only the number; the sentence stays in the tooltip. */}
+          <span className="connection__badge" aria-hidden="true">
+            {pending}
+          </span>
+        </>
       )}
     </div>
   )
