@@ -11,7 +11,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { Close, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
-import { BoardConnection, reconnectDelay } from './BoardConnection'
+import { BoardConnection, changedRecordIds, reconnectDelay } from './BoardConnection'
 
 const BOARD_ID = 'q3Zb1v0mS9uJx2cF4yTt8A'
 
@@ -197,5 +197,26 @@ describe('BoardConnection', () => {
     window.dispatchEvent(new Event('online'))
     await until(() => connection.getSnapshot().status === 'online' && connection.getSnapshot().pending === 0, 'back online')
     await until(() => server.doc.getMap('tl_records').has('shape:offline'), 'offline edit delivered')
+  })
+})
+
+describe('changedRecordIds', () => {
+  it('names each changed record once, however many of its fields a transaction touched', () => {
+    const doc = new Y.Doc()
+    const records = doc.getMap<Y.Map<unknown>>('tl_records')
+    const seen: string[][] = []
+    doc.on('afterTransaction', (transaction: Y.Transaction) => seen.push(changedRecordIds(transaction, records)))
+    doc.transact(() => {
+      const note = new Y.Map<unknown>()
+      note.set('props', new Y.Map())
+      records.set('shape:a', note)
+    })
+    doc.transact(() => {
+      const note = records.get('shape:a')!
+      note.set('x', 5)
+      ;(note.get('props') as Y.Map<unknown>).set('color', 'blue')
+    })
+    doc.transact(() => records.delete('shape:a'))
+    expect(seen).toEqual([['shape:a'], ['shape:a'], ['shape:a']])
   })
 })

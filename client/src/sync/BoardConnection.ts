@@ -51,25 +51,41 @@ export function reconnectDelay(attempt: number, random: number = Math.random()):
   return Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempt) * (0.5 + random)
 }
 
-/** Where the pending count survives a reload while offline (the edits themselves are in IndexedDB). */
+/** Where the ids of unsent changed items survive a reload while offline (the edits themselves are in IndexedDB). */
 const pendingKey = (boardId: string) => `ww.pending.${boardId}`
 
-function readPending(boardId: string): number {
+function readPending(boardId: string): Set<string> {
   try {
-    const value = Number(localStorage.getItem(pendingKey(boardId)))
-    return Number.isInteger(value) && value > 0 ? value : 0
+    const value: unknown = JSON.parse(localStorage.getItem(pendingKey(boardId)) ?? '[]')
+    return new Set(Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [])
   } catch {
-    return 0
+    return new Set()
   }
 }
 
-function writePending(boardId: string, count: number): void {
+function writePending(boardId: string, ids: Set<string>): void {
   try {
-    if (count > 0) localStorage.setItem(pendingKey(boardId), String(count))
+    if (ids.size > 0) localStorage.setItem(pendingKey(boardId), JSON.stringify(Array.from(ids)))
     else localStorage.removeItem(pendingKey(boardId))
   } catch {
     // Without storage the count simply starts at 0 after a reload.
   }
+}
+
+/** Ids of the records a transaction changed: typing into one note is one changed item, not one per keystroke. */
+export function changedRecordIds(transaction: Y.Transaction, records: Y.AbstractType<any>): string[] {
+  const ids = new Set<string>()
+  for (const [type, keys] of transaction.changed) {
+    if (type === records) {
+      for (const key of keys) if (key !== null) ids.add(key)
+      continue
+    }
+    // Walk up from a record's own map (or its nested props/meta map) to the records map.
+    let item = type._item
+    while (item && item.parent !== records) item = (item.parent as Y.AbstractType<any>)._item
+    if (item?.parentSub) ids.add(item.parentSub)
+  }
+  return Array.from(ids)
 }
 
 function websocketBase(): string {
@@ -88,12 +104,15 @@ export class BoardConnection {
   private destroyed = false
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private reconnectAttempts = 0
+  /** Records changed locally and not yet handed to the server. */
+  private pendingIds: Set<string>
 
   constructor(readonly boardId: string) {
+    this.pendingIds = readPending(boardId)
     this.snapshot = {
       status: navigator.onLine ? 'reconnecting' : 'offline',
       load: 'loading',
-      pending: readPending(boardId),
+      pending: this.pendingIds.size,
       storageOk: true,
       closedFor: null,
       readOnly: false,
@@ -118,7 +137,7 @@ export class BoardConnection {
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)
     this.provider.on('connection-close', this.onClose)
-    this.doc.on('update', this.onDocUpdate)
+    this.doc.on('afterTransaction', this.onTransaction)
     window.addEventListener('online', this.onOnline)
     window.addEventListener('offline', this.onOffline)
     this.persistence?.whenSynced.then(() => {
@@ -145,7 +164,7 @@ export class BoardConnection {
   private update(patch: Partial<ConnectionSnapshot>) {
     const next = { ...this.snapshot, ...patch }
     if ((Object.keys(patch) as (keyof ConnectionSnapshot)[]).every((key) => next[key] === this.snapshot[key])) return
-    if (next.pending !== this.snapshot.pending) writePending(this.boardId, next.pending)
+    if (next.pending !== this.snapshot.pending) writePending(this.boardId, this.pendingIds)
     this.snapshot = next
     for (const listener of this.listeners) listener()
   }
@@ -207,6 +226,7 @@ export class BoardConnection {
       if (!this.provider.synced || !ws) return clearInterval(this.drainTimer)
       if (ws.bufferedAmount === 0) {
         clearInterval(this.drainTimer)
+        this.pendingIds.clear()
         this.update({ pending: 0 })
       }
     }
@@ -214,13 +234,17 @@ export class BoardConnection {
     check()
   }
 
-  private onDocUpdate = (_update: Uint8Array, origin: unknown) => {
+  private onTransaction = (transaction: Y.Transaction) => {
     // Only our own edits count: updates from the server or from IndexedDB are not "waiting".
-    if (origin === this.provider || origin === this.persistence) return
+    const origin = transaction.origin
+    if (!transaction.local || origin === this.provider || origin === this.persistence) return
     const ws = this.provider.ws
     const sent = this.provider.wsconnected && this.provider.synced && ws && ws.bufferedAmount === 0
     if (sent) return
-    this.update({ pending: this.snapshot.pending + 1 })
+    const ids = changedRecordIds(transaction, getRecordsMap(this.doc))
+    if (ids.length === 0) return
+    for (const id of ids) this.pendingIds.add(id)
+    this.update({ pending: this.pendingIds.size })
     if (this.provider.synced) this.waitForDrain()
   }
 
@@ -249,7 +273,7 @@ export class BoardConnection {
     clearTimeout(this.reconnectTimer)
     window.removeEventListener('online', this.onOnline)
     window.removeEventListener('offline', this.onOffline)
-    this.doc.off('update', this.onDocUpdate)
+    this.doc.off('afterTransaction', this.onTransaction)
     this.provider.destroy()
     void this.persistence?.destroy()
     this.doc.destroy()
