@@ -8,25 +8,18 @@
  * made to fail on demand, since a full disk cannot be arranged portably here.
  */
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRecordsMap, yMapToRecord } from '../shared/documentLayout'
-import { loadConfig } from '../server/src/config'
-import { startServer, type RunningServer } from '../server/src/createServer'
-import { silentLogger } from '../server/src/log'
 import { openSqliteStorage } from '../server/src/storage/SqliteStorage'
-import { breakableStorage } from '../server/test-utils/breakableStorage'
+import { startBreakableServer, type BreakableServer } from '../server/test-utils/breakableStorage'
 import { createBoard } from '../server/test-utils/startServer'
 import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 describe('the disk fills up during a workshop', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whiteboard-e2e-disk-'))
-  let server: RunningServer
-  let storage: ReturnType<typeof breakableStorage>
+  let server: BreakableServer
   let url: string
   let browser: Browser
   let ana: Person
@@ -34,11 +27,8 @@ describe('the disk fills up during a workshop', () => {
   let boardId: string
 
   beforeAll(async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir })
-    if (!config.ok) throw new Error(config.error)
-    storage = breakableStorage(openSqliteStorage(dataDir, { synchronous: 'NORMAL' }))
-    server = await startServer(config.value, silentLogger, storage)
-    url = `http://127.0.0.1:${server.address.port}`
+    server = await startBreakableServer()
+    url = server.url
     boardId = (await createBoard(url, 'Disco lleno', 'es')).id
     browser = await launchBrowser()
     ana = await openPerson(browser, url, { name: 'Ana', language: 'es' })
@@ -50,12 +40,12 @@ describe('the disk fills up during a workshop', () => {
   afterAll(async () => {
     await browser?.close()
     await server?.shutdown()
-    fs.rmSync(dataDir, { recursive: true, force: true })
+    fs.rmSync(server.dataDir, { recursive: true, force: true })
   })
 
   it('keeps people working, warns them, and stores it all once the disk is back', async () => {
     expect(await ana.page.getByTestId('storage-warning').count()).toBe(0)
-    storage.broken = true
+    server.storage.broken = true
     await addNote(ana.page, 400, 300, 'Escrito con el disco lleno')
 
     // Bram still sees Ana's work, and both are told it is not saved right now.
@@ -64,14 +54,14 @@ describe('the disk fills up during a workshop', () => {
     await ana.page.getByTestId('storage-warning').waitFor({ timeout: 10_000 })
     await bram.page.getByTestId('storage-warning').waitFor({ timeout: 10_000 })
 
-    storage.broken = false
+    server.storage.broken = false
     await ana.page.getByTestId('storage-warning').waitFor({ state: 'detached', timeout: 30_000 })
     await bram.page.getByTestId('storage-warning').waitFor({ state: 'detached', timeout: 30_000 })
 
     // What was written while the disk was full is on disk now: read the database directly.
     await browser.close()
     await server.shutdown()
-    const reopened = openSqliteStorage(dataDir, { synchronous: 'NORMAL' })
+    const reopened = openSqliteStorage(server.dataDir, { synchronous: 'NORMAL' })
     try {
       const loaded = await reopened.loadDocument(boardId)
       if (!loaded) throw new Error('board is missing from storage')

@@ -7,21 +7,13 @@
  * Runs the real server in-process with the real SQLite adapter wrapped so its
  * writes can be made to fail, since a full disk cannot be arranged portably.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { StatusNotice } from '../../shared/protocol'
 import { MessageType } from '../../shared/protocol'
 import { decodeStatusFrame } from '../../shared/statusFrame'
 import { getRecordsMap } from '../../shared/documentLayout'
-import { loadConfig } from '../src/config'
-import { startServer, type RunningServer } from '../src/createServer'
-import { silentLogger } from '../src/log'
-import { openSqliteStorage } from '../src/storage/SqliteStorage'
-import type { Storage } from '../src/storage/Storage'
-import { breakableStorage } from '../test-utils/breakableStorage'
+import { startBreakableServer, type BreakableServer } from '../test-utils/breakableStorage'
 import { connectClient, createBoard, waitFor, type TestClient } from '../test-utils/startServer'
 
 function watchStatus(client: TestClient): StatusNotice[] {
@@ -34,17 +26,14 @@ function watchStatus(client: TestClient): StatusNotice[] {
 }
 
 describe('storage fails during a session', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'whiteboard-storage-failure-'))
-  let server: RunningServer
-  let storage: Storage & { broken: boolean }
+  let server: BreakableServer
+  let storage: BreakableServer['storage']
   let url: string
 
   beforeAll(async () => {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir })
-    if (!config.ok) throw new Error(config.error)
-    storage = breakableStorage(openSqliteStorage(dataDir, { synchronous: 'NORMAL' }))
-    server = await startServer(config.value, silentLogger, storage)
-    url = `http://127.0.0.1:${server.address.port}`
+    server = await startBreakableServer()
+    storage = server.storage
+    url = server.url
   })
   afterAll(async () => {
     await server?.shutdown()
@@ -52,8 +41,8 @@ describe('storage fails during a session', () => {
 
   it('keeps people working, tells them, and stores everything once storage is back', async () => {
     const board = await createBoard(url)
-    const ana = connectClient(`ws://127.0.0.1:${server.address.port}/sync`, board.id)
-    const bram = connectClient(`ws://127.0.0.1:${server.address.port}/sync`, board.id)
+    const ana = connectClient(server.wsUrl, board.id)
+    const bram = connectClient(server.wsUrl, board.id)
     const [anaNotices, bramNotices] = [watchStatus(ana), watchStatus(bram)]
     await Promise.all([ana.synced, bram.synced])
 
