@@ -16,6 +16,7 @@
  *     --render [--from=file.json]      only re-render docs/benchmarks.md from a results file (plus bench/findings.md)
  *   env BENCH_WORKERS                  generator worker threads (default: cores - 1, at least 1)
  *   env BENCH_SERVER_NODE_ARGS         extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   env BENCH_SERVER_ENV               extra environment for the servers, e.g. "MALLOC_ARENA_MAX=2"
  *
  * A benchmark, not a test: it always exits 0 after writing what it measured
  * (1 only if it could not run at all). Every child process is killed on exit.
@@ -45,6 +46,13 @@ const ROOM_IDLE_MS = 500
 const CONTAMINATED_PCT = 40
 const MAX_ATTEMPTS = quick ? 1 : 2
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+/** Extra environment for the servers, e.g. BENCH_SERVER_ENV="MALLOC_ARENA_MAX=2" (diagnosis runs). */
+const serverEnv: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_SERVER_ENV ?? '')
+    .split(' ')
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+)
 const windowSeconds = Number(opt('window') ?? (quick ? 5 : 15))
 
 const workshopCfg: WorkshopConfig = {
@@ -55,7 +63,7 @@ const workshopCfg: WorkshopConfig = {
   warmupSeconds: quick ? 2 : 3,
   windowSeconds,
   drainMs: 2000,
-  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs },
+  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs, extraEnv: serverEnv },
 }
 const capacityCfg: CapacityConfig = {
   steps: list(opt('rooms') ?? process.env.BENCH_ROOMS) ?? (quick ? [10, 20] : [50, 100, 200, 300, 500]),
@@ -69,13 +77,13 @@ const capacityCfg: CapacityConfig = {
   graceMs: 2000,
   contaminatedPct: CONTAMINATED_PCT,
   maxAttempts: MAX_ATTEMPTS,
-  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs },
+  server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs, extraEnv: serverEnv },
 }
 const coldCfg: ColdConfig = {
   sizes: list(opt('notes') ?? process.env.BENCH_NOTES) ?? (quick ? [1000] : [1000, 5000]),
   reps: quick ? 3 : 7,
   notesPerTransaction: 50,
-  server: { roomIdleMs: ROOM_IDLE_MS, extraNodeArgs: serverNodeArgs },
+  server: { roomIdleMs: ROOM_IDLE_MS, extraNodeArgs: serverNodeArgs, extraEnv: serverEnv },
 }
 
 const allWorkloads = ['workshop', 'capacity', 'cold']
