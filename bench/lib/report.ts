@@ -68,9 +68,11 @@ export function evaluateTargets(r: Results): Target[] {
     const e = ours.result.edits.p99
     const ok = a !== null && e !== null && a <= 50 && e <= 50
     const lim = generatorLimited(ours.result) ? ` [${ours.result.limits.join('; ')}]` : ''
-    t.push({ name: 'N=200 p99 fan-out <= 50 ms (awareness and edits)', status: verdict(ok, ours.result), detail: `ours N=${maxN}: awareness p99 ${fmt(a)} ms, edits p99 ${fmt(e)} ms${n200}${lim}` })
+    // a smaller N (e.g. --quick) says nothing about N=200: report it, but not as a verdict
+    const at200 = (maxN ?? 0) >= 200
+    t.push({ name: 'N=200 p99 fan-out <= 50 ms (awareness and edits)', status: at200 ? verdict(ok, ours.result) : 'not measured', detail: `ours N=${maxN}: awareness p99 ${fmt(a)} ms, edits p99 ${fmt(e)} ms${n200}${lim}` })
     const drops = ours.result.droppedSinceConnect + ours.connect.failed
-    t.push({ name: 'N=200 no dropped connection', status: drops === 0 ? 'pass' : 'fail', detail: `ours N=${maxN}: ${ours.result.droppedSinceConnect} connection losses, ${ours.connect.failed} failed connects${n200}` })
+    t.push({ name: 'N=200 no dropped connection', status: !at200 ? 'not measured' : drops === 0 ? 'pass' : 'fail', detail: `ours N=${maxN}: ${ours.result.droppedSinceConnect} connection losses, ${ours.connect.failed} failed connects${n200}` })
   }
   // ours <= reference per N
   const cmp: string[] = []
