@@ -30,6 +30,19 @@ describe('HTTP body validators', () => {
     expect(result.error.error.message.length).toBeGreaterThan(0)
   })
 
+  it('accepts a known template and refuses an unknown one, naming the field', () => {
+    const ids = ['focus-sharpener', 'stakeholder-analysis']
+    expect(parseCreateBoard({ title: 'Actores', language: 'es', template: 'stakeholder-analysis' }, ids)).toEqual({
+      ok: true,
+      value: { title: 'Actores', language: 'es', template: 'stakeholder-analysis' },
+    })
+    for (const template of ['swot', 42, null, '']) {
+      const result = parseCreateBoard({ title: 'x', language: 'en', template }, ids)
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.error.error).toMatchObject({ code: 'invalid-field', field: 'template' })
+    }
+  })
+
   it('refuses a rename without a usable title, naming the field', () => {
     const result = parseRenameBoard({ title: '' })
     expect(result.ok).toBe(false)

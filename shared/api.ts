@@ -47,6 +47,8 @@ export function apiError(code: ApiErrorCode, message: string, field?: string): A
 export interface CreateBoardBody {
   title: string
   language: Language
+  /** Id of a template (see `GET /api/templates`) to fill the board with; absent for a blank board. */
+  template?: string
 }
 
 /** Body of `PATCH /api/boards/:id`. */
@@ -73,17 +75,25 @@ function unknownFields(body: Record<string, unknown>, allowed: string[]): ApiErr
   return extra === undefined ? undefined : apiError('invalid-field', `unknown field "${extra}"`, extra)
 }
 
-/** Validates the body of `POST /api/boards`. */
-export function parseCreateBoard(body: unknown): Result<CreateBoardBody, ApiError> {
+/**
+ * Validates the body of `POST /api/boards`. `templateIds` are the templates
+ * the server has loaded; any other `template` is refused, naming the field.
+ */
+export function parseCreateBoard(body: unknown, templateIds: readonly string[] = []): Result<CreateBoardBody, ApiError> {
   if (!isPlainObject(body)) return err(apiError('invalid-json', 'body must be a JSON object'))
-  const extra = unknownFields(body, ['title', 'language'])
+  const extra = unknownFields(body, ['title', 'language', 'template'])
   if (extra) return err(extra)
   const title = parseTitle(body.title)
   if (!title.ok) return title
   if (!isLanguage(body.language)) {
     return err(apiError('invalid-field', `language must be one of ${LANGUAGES.join(', ')}`, 'language'))
   }
-  return ok({ title: title.value, language: body.language })
+  if (body.template === undefined) return ok({ title: title.value, language: body.language })
+  if (typeof body.template !== 'string' || !templateIds.includes(body.template)) {
+    const known = templateIds.length ? `one of ${templateIds.join(', ')}` : 'the id of an installed template (there are none)'
+    return err(apiError('invalid-field', `template must be ${known}`, 'template'))
+  }
+  return ok({ title: title.value, language: body.language, template: body.template })
 }
 
 /** Validates the body of `PATCH /api/boards/:id`. */

@@ -13,6 +13,7 @@ import { RoomManager } from './room/RoomManager'
 import { openSqliteStorage } from './storage/SqliteStorage'
 import type { Storage } from './storage/Storage'
 import { attachSync } from './sync/attachSync'
+import { loadTemplates, TEMPLATES_DIR } from './templates/loadTemplates'
 
 /** Where `vite build` puts the client, relative to this file. */
 export const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/client')
@@ -25,8 +26,19 @@ export interface RunningServer {
   shutdown(): Promise<void>
 }
 
-/** Opens storage and starts listening as configured. */
-export async function startServer(config: Config, log: Logger, storage: Storage = openSqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })): Promise<RunningServer> {
+/**
+ * Opens storage and starts listening as configured. Loads and validates every
+ * template first: a broken template folder stops the start-up, naming the file and field.
+ */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  storage?: Storage,
+  templatesDir: string = TEMPLATES_DIR,
+): Promise<RunningServer> {
+  const templates = loadTemplates(templatesDir)
+  if (!templates.ok) throw new Error(`broken template: ${templates.error}`)
+  storage ??= openSqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
   const rooms = new RoomManager({
     load: (boardId) => storage.loadDocument(boardId),
     persistenceFor: (boardId) => ({
@@ -39,7 +51,7 @@ export async function startServer(config: Config, log: Logger, storage: Storage 
     maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
   })
-  const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR })
+  const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
   const server = http.createServer(app)
   const stopSync = attachSync(server, rooms, { maxMessageBytes: config.maxMessageBytes, log })
 

@@ -14,11 +14,15 @@ export const FIRST_PAGE_NAME: Record<Language, string> = { en: 'Page 1', nl: 'Pa
 
 const schema = createTLSchema().serialize()
 
-/** The seeded document of a new board, as one Yjs update. */
-export function seedBoardSnapshot(language: Language): Uint8Array {
+/** Id of the first page; template content is placed on it. */
+export const FIRST_PAGE_ID = PageRecordType.createId('page')
+
+/** The seeded document of a new board, as one Yjs update; `content` (shapes on the first page) comes from a template. */
+export function seedBoardSnapshot(language: Language, content: PlainRecord[] = []): Uint8Array {
   const records: PlainRecord[] = [
     { ...DocumentRecordType.create({ id: DocumentRecordType.createId('document') }) },
-    { ...PageRecordType.create({ id: PageRecordType.createId('page'), name: FIRST_PAGE_NAME[language], index: 'a1' as IndexKey }) },
+    { ...PageRecordType.create({ id: FIRST_PAGE_ID, name: FIRST_PAGE_NAME[language], index: 'a1' as IndexKey }) },
+    ...content,
   ]
   const doc = new Y.Doc()
   seedDocument(doc, schema, records)

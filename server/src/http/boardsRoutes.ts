@@ -3,20 +3,24 @@ import express, { Router } from 'express'
 import { parseCreateBoard, parseRenameBoard, type BoardMeta } from '../../../shared/api'
 import { isBoardId } from '../../../shared/boardId'
 import { newBoardId } from '../boards/ids'
-import { seedBoardSnapshot } from '../boards/seedBoard'
+import { FIRST_PAGE_ID, seedBoardSnapshot } from '../boards/seedBoard'
+import type { TemplateCatalog } from '../templates/loadTemplates'
+import { instantiateTemplate } from '../../../shared/templates'
 import type { Storage } from '../storage/Storage'
 import { notFound, sendError } from './errors'
 
 /** What the board routes need besides storage. */
 export interface BoardsRoutesDeps {
   storage: Storage
+  /** The templates a board can be created from. */
+  templates: TemplateCatalog
   /** Disconnects a deleted board's clients and drops its room. */
   closeBoard(boardId: string): void
   now?: () => number
 }
 
 /** Routes under /api/boards. */
-export function boardsRoutes({ storage, closeBoard, now = Date.now }: BoardsRoutesDeps): Router {
+export function boardsRoutes({ storage, templates, closeBoard, now = Date.now }: BoardsRoutesDeps): Router {
   const router = Router()
   // Only on the routes with a body, so other requests (image uploads) pass through untouched.
   const json = express.json({ limit: '16kb' })
@@ -26,11 +30,16 @@ export function boardsRoutes({ storage, closeBoard, now = Date.now }: BoardsRout
   })
 
   router.post('/', json, async (req, res) => {
-    const parsed = parseCreateBoard(req.body)
+    const parsed = parseCreateBoard(req.body, templates.ids())
     if (!parsed.ok) return sendError(res, parsed.error)
+    const { title, language, template: templateId } = parsed.value
     const time = now()
-    const board: BoardMeta = { id: newBoardId(), ...parsed.value, createdAt: time, updatedAt: time }
-    await storage.createBoard(board, seedBoardSnapshot(board.language))
+    const board: BoardMeta = { id: newBoardId(), title, language, createdAt: time, updatedAt: time }
+    const template = templateId === undefined ? undefined : templates.get(templateId)
+    const content = template
+      ? instantiateTemplate(template.definition, template.texts[language], language, { x: 0, y: 0 }, { pageId: FIRST_PAGE_ID })
+      : []
+    await storage.createBoard(board, seedBoardSnapshot(language, content))
     res.status(201).location(`/api/boards/${board.id}`).json(board)
   })
 

@@ -5,10 +5,12 @@ import type { Config } from '../config'
 import type { Logger } from '../log'
 import type { RoomStats } from '../room/RoomManager'
 import type { Storage } from '../storage/Storage'
+import { templateCatalog, type TemplateCatalog } from '../templates/loadTemplates'
 import { assetsRoutes } from './assetsRoutes'
 import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
 import { errorHandler, notFound } from './errors'
+import { templatesRoutes } from './templatesRoutes'
 
 /** Everything the HTTP layer depends on. */
 export interface AppDeps {
@@ -18,11 +20,13 @@ export interface AppDeps {
   log: Logger
   /** Directory of the built client (dist/client). */
   clientDir: string
+  /** Validated templates boards can be created from (none by default). */
+  templates?: TemplateCatalog
   startedAt?: number
 }
 
 /** Builds the express app; it does not listen. */
-export function createApp({ config, storage, rooms, log, clientDir, startedAt = Date.now() }: AppDeps): Express {
+export function createApp({ config, storage, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -40,7 +44,8 @@ export function createApp({ config, storage, rooms, log, clientDir, startedAt = 
   app.get('/api/config', (_req, res) => {
     res.json(clientConfig)
   })
-  app.use('/api/boards', boardsRoutes({ storage, closeBoard: (id) => rooms.closeBoard(id) }))
+  app.use('/api/templates', templatesRoutes(templates))
+  app.use('/api/boards', boardsRoutes({ storage, templates, closeBoard: (id) => rooms.closeBoard(id) }))
   app.use('/api', assetsRoutes({ storage, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))
