@@ -40,6 +40,20 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const list = (v: string | undefined): number[] | undefined =>
   v ? v.split(',').map((x) => Number(x.trim())).filter((x) => Number.isFinite(x) && x > 0) : undefined
 
+const KNOWN = ['quick', 'servers', 'workloads', 'n', 'rooms', 'notes', 'window', 'docs', 'no-docs', 'out', 'render', 'from', 'help']
+const USAGE = `usage: npm run bench -- [--quick] [--servers=ours,reference] [--workloads=workshop,capacity,cold]
+         [--n=25,50,100,200] [--rooms=50,100,200,300,500] [--notes=1000,5000] [--window=SECONDS]
+         [--docs | --no-docs] [--out=FILE.json] [--render [--from=FILE.json]]
+  (no options: full run, ~15 min, writes bench/results/latest.json and docs/benchmarks.md)
+  env: BENCH_WORKERS, BENCH_N, BENCH_ROOMS, BENCH_NOTES, BENCH_SERVER_NODE_ARGS, BENCH_SERVER_ENV, BENCH_KEEP_DATA`
+{
+  const unknown = args.filter((a) => !KNOWN.includes(a.replace(/^--?/, '').split('=')[0] ?? ''))
+  if (args.includes('--help') || args.includes('-h') || unknown.length) {
+    if (unknown.length) console.error(`unknown option(s): ${unknown.join(' ')}`)
+    console.log(USAGE)
+    process.exit(unknown.length ? 2 : 0)
+  }
+}
 const quick = flag('quick')
 const ROOM_IDLE_MS = 500
 /** A window in which other processes used this much of a core (%) is measured again. */
