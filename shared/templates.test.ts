@@ -37,11 +37,17 @@ describe('templates on disk', () => {
           expect(frames.map((f) => f.props.name)).toEqual(template.definition.frames.map((f) => template.texts[language][f.heading]))
           // Frames do not overlap each other, nor the card.
           const boxes = shapes
-            .filter((s) => s.parentId === 'page:page')
+            .filter((s) => s.parentId === 'page:page' && s.type !== 'note')
             .map((s) => ({ id: s.id, x: s.x, y: s.y, w: s.props.w as number, h: s.props.h as number }))
           for (const a of boxes)
             for (const b of boxes)
               if (a !== b) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `${a.id} overlaps ${b.id}`).toBe(false)
+          // Examples sit on the page (children of a locked frame would be locked too), over their frame.
+          for (const note of shapes.filter((s) => s.type === 'note')) {
+            const frame = frames.find((f) => f.meta.templateFrame === note.meta.templateFrame)!
+            expect(note.parentId).toBe('page:page')
+            expect(note.x >= frame.x && note.y >= frame.y && note.x + 200 <= frame.x + (frame.props.w as number) && note.y + 200 <= frame.y + (frame.props.h as number)).toBe(true)
+          }
           // Everything but the examples is locked; the examples are marked as such.
           for (const shape of shapes) {
             if (shape.type === 'note') {

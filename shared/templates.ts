@@ -497,15 +497,19 @@ export function instantiateTemplate(
         shape(key, frameId, next(), item.x, item.y, 'geo', geo(item.w, item.h, item.color, 'solid', 'dashed', richText(label, true), 's'), true, {})
       }
     })
-    // Examples last, so they sit above the areas they illustrate.
+  }
+
+  // Examples hang off the page, not the frame, placed over the area they illustrate: tldraw treats
+  // the children of a locked frame as locked, and an example must be movable and deletable.
+  for (const frame of template.frames) {
     frame.items.forEach((item, i) => {
       if (item.kind !== 'example') return
       shape(
         `${frame.key}-${i}`,
-        frameId,
-        next(),
-        item.x,
-        item.y,
+        pageId,
+        pageIndex,
+        origin.x + frame.x + item.x,
+        origin.y + frame.y + item.y,
         'note',
         {
           color: item.color,
@@ -522,8 +526,9 @@ export function instantiateTemplate(
           textLastEditedBy: null,
         },
         false,
-        { templateExample: true },
+        { templateExample: true, templateFrame: frame.key },
       )
+      pageIndex = getIndexAbove(pageIndex)
     })
   }
 
