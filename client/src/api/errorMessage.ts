@@ -7,6 +7,7 @@ export function errorMessage(t: TFunction, error: CallError): string {
   if (error.code === 'invalid-field') {
     if (error.field === 'title') return t('errors.titleInvalid', { max: MAX_TITLE_LENGTH })
     if (error.field === 'language') return t('errors.languageInvalid')
+    if (error.field === 'template') return t('errors.templateInvalid')
   }
   return t(`errors.${error.code}`)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { licenceIsMissing } from './clientConfig'
-import { parseApiError, parseBoardMeta, parseClientConfig } from './http'
+import { parseApiError, parseBoardMeta, parseClientConfig, parseTemplateSummary } from './http'
 
 describe('API response parsing', () => {
   it('reads the error vocabulary by code and field, never trusting unknown codes', () => {
@@ -16,6 +16,15 @@ describe('API response parsing', () => {
     expect(parseBoardMeta({ ...board, language: 'fr' })).toBeUndefined()
     expect(parseBoardMeta({ ...board, id: '../etc' })).toBeUndefined()
     expect(parseBoardMeta({ ...board, updatedAt: '2' })).toBeUndefined()
+  })
+
+  it('accepts only template entries with texts in every language', () => {
+    const texts = { name: 'N', purpose: 'P', timeNeeded: '1 h', groupSize: '3–5' }
+    const entry = { id: 'focus-sharpener', texts: { en: texts, nl: texts, es: texts } }
+    expect(parseTemplateSummary(entry)).toEqual(entry)
+    expect(parseTemplateSummary({ ...entry, texts: { en: texts, nl: texts } })).toBeUndefined()
+    expect(parseTemplateSummary({ ...entry, texts: { en: texts, nl: texts, es: { ...texts, name: 3 } } })).toBeUndefined()
+    expect(parseTemplateSummary({ texts: entry.texts })).toBeUndefined()
   })
 
   it('fills safe defaults for a missing or odd config', () => {

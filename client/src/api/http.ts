@@ -6,6 +6,7 @@ import type { ApiError, ApiErrorCode, BoardMeta, ClientConfig, UploadedAsset } f
 import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
+import type { TemplateSummary, TemplateSummaryTexts } from '../../../shared/templates'
 
 /** A failed call: an error the server named, or no answer at all. */
 export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: string }
@@ -44,6 +45,22 @@ export function parseBoardMeta(value: unknown): BoardMeta | undefined {
   if (!isBoardId(id) || typeof title !== 'string' || !isLanguage(language)) return undefined
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return undefined
   return { id, title, language, createdAt, updatedAt }
+}
+
+function parseSummaryTexts(value: unknown): TemplateSummaryTexts | undefined {
+  if (!isRecord(value)) return undefined
+  const { name, purpose, timeNeeded, groupSize } = value
+  if (typeof name !== 'string' || typeof purpose !== 'string' || typeof timeNeeded !== 'string' || typeof groupSize !== 'string') return undefined
+  return { name, purpose, timeNeeded, groupSize }
+}
+
+/** Narrows one element of `GET /api/templates`; entries missing a language are dropped. */
+export function parseTemplateSummary(value: unknown): TemplateSummary | undefined {
+  if (!isRecord(value) || typeof value.id !== 'string' || !isRecord(value.texts)) return undefined
+  const en = parseSummaryTexts(value.texts.en)
+  const nl = parseSummaryTexts(value.texts.nl)
+  const es = parseSummaryTexts(value.texts.es)
+  return en && nl && es ? { id: value.id, texts: { en, nl, es } } : undefined
 }
 
 /** Narrows `GET /api/config`, filling safe defaults for anything missing. */
@@ -106,8 +123,16 @@ export async function getBoard(id: string): Promise<Result<BoardMeta, CallError>
   return expectBoard(await call(`/api/boards/${id}`))
 }
 
-export async function createBoard(title: string, language: Language): Promise<Result<BoardMeta, CallError>> {
-  return expectBoard(await call('/api/boards', { method: 'POST', ...json({ title, language }) }))
+export async function createBoard(title: string, language: Language, template?: string): Promise<Result<BoardMeta, CallError>> {
+  const body = template === undefined ? { title, language } : { title, language, template }
+  return expectBoard(await call('/api/boards', { method: 'POST', ...json(body) }))
+}
+
+export async function listTemplates(): Promise<Result<TemplateSummary[], CallError>> {
+  const result = await call('/api/templates')
+  if (!result.ok) return result
+  if (!Array.isArray(result.value)) return err({ code: 'unknown' })
+  return ok(result.value.map(parseTemplateSummary).filter((t): t is TemplateSummary => t !== undefined))
 }
 
 export async function renameBoard(id: string, title: string): Promise<Result<BoardMeta, CallError>> {

@@ -1,26 +1,38 @@
-import { useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { MAX_TITLE_LENGTH, type BoardMeta } from '../../../shared/api'
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { errorMessage } from '../api/errorMessage'
-import { createBoard, type CallError } from '../api/http'
+import { createBoard, listTemplates, type CallError } from '../api/http'
 import { currentLanguage } from '../i18n/i18n'
+import type { TemplateSummary } from '../../../shared/templates'
+import { TemplatePicker } from './TemplatePicker'
 
-/** Title + board language; the server validates, errors are shown by code and field. */
+/** Title + board language + template (or blank); the server validates, errors are shown by code and field. */
 export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) => void }) {
   const { t } = useTranslation()
   const id = useId()
   const [title, setTitle] = useState('')
   const [language, setLanguage] = useState<Language>(currentLanguage)
+  const [template, setTemplate] = useState<string | undefined>(undefined)
+  const [templates, setTemplates] = useState<TemplateSummary[] | 'failed' | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<CallError | null>(null)
+
+  useEffect(() => {
+    let live = true
+    void listTemplates().then((result) => live && setTemplates(result.ok ? result.value : 'failed'))
+    return () => {
+      live = false
+    }
+  }, [])
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (busy) return
     setBusy(true)
     setError(null)
-    const result = await createBoard(title, language)
+    const result = await createBoard(title, language, template)
     setBusy(false)
     if (result.ok) onCreated(result.value)
     else setError(result.error)
@@ -59,6 +71,13 @@ export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) =
             ))}
           </select>
         </div>
+        <TemplatePicker
+          templates={templates === 'failed' ? [] : (templates ?? [])}
+          unavailable={templates === 'failed'}
+          value={template}
+          onChange={setTemplate}
+          invalid={error?.code === 'invalid-field' && error.field === 'template'}
+        />
         <button type="submit" className="button button--primary" data-testid="create-submit" disabled={busy}>
           {busy ? t('home.creating') : t('home.createSubmit')}
         </button>
