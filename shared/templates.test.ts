@@ -1,4 +1,5 @@
 import { createTLSchema } from '@tldraw/tlschema'
+import { FrameShapeUtil, GeoShapeUtil, NoteShapeUtil, TextShapeUtil } from 'tldraw'
 import { describe, expect, it } from 'vitest'
 import { loadTemplates, readTemplateFolder, TEMPLATES_DIR } from '../server/src/templates/loadTemplates'
 import { LANGUAGES } from './languages'
@@ -8,6 +9,13 @@ const catalog = loadTemplates()
 if (!catalog.ok) throw new Error(catalog.error)
 const templates = catalog.value.ids().map((id) => catalog.value.get(id)!)
 const schema = createTLSchema()
+// The editor's own defaults: the schema accepts values (fontSizeAdjustment 0, scale 0) that render nothing.
+const defaults: Record<string, Record<string, unknown>> = Object.fromEntries(
+  [FrameShapeUtil, GeoShapeUtil, NoteShapeUtil, TextShapeUtil].map((Util) => [
+    Util.type,
+    (new Util({} as ConstructorParameters<typeof Util>[0]) as unknown as { getDefaultProps(): Record<string, unknown> }).getDefaultProps(),
+  ]),
+)
 
 type Shape = { id: string; type: string; parentId: string; x: number; y: number; isLocked: boolean; props: Record<string, unknown>; meta: Record<string, unknown> }
 
@@ -35,6 +43,12 @@ describe('templates on disk', () => {
           const shapes = records as unknown as Shape[]
           const frames = shapes.filter((s) => s.type === 'frame')
           expect(frames.map((f) => f.props.name)).toEqual(template.definition.frames.map((f) => template.texts[language][f.heading]))
+          // Same props as the editor's defaults, and the same sizing factors (so text is visible).
+          for (const shape of shapes) {
+            const fallback = defaults[shape.type]
+            expect(Object.keys(shape.props).sort(), shape.type).toEqual(Object.keys(fallback).sort())
+            for (const factor of ['scale', 'fontSizeAdjustment', 'growY']) expect(shape.props[factor], `${shape.id} ${factor}`).toEqual(fallback[factor])
+          }
           // Frames do not overlap each other, nor the card.
           const boxes = shapes
             .filter((s) => s.parentId === 'page:page' && s.type !== 'note')

@@ -516,7 +516,7 @@ export function instantiateTemplate(
           labelColor: 'black',
           size: 's',
           font: 'sans',
-          fontSizeAdjustment: 0,
+          fontSizeAdjustment: 1, // a multiplier of the font size; 0 renders invisible text
           align: 'middle',
           verticalAlign: 'middle',
           growY: 0,
