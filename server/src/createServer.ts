@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
+import { collectGarbageNow } from './idleGc'
 import type { Logger } from './log'
 import { RoomManager } from './room/RoomManager'
 import { openSqliteStorage } from './storage/SqliteStorage'
@@ -50,6 +51,11 @@ export async function startServer(
     maxBufferedBytes: config.maxBufferedBytes,
     maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
+    // Memory follows active boards only if the garbage they leave is collected while idle (see idleGc.ts).
+    onAllUnloaded: () => {
+      const started = performance.now()
+      if (collectGarbageNow()) log.debug('idle: collected garbage', { ms: Math.round(performance.now() - started) })
+    },
   })
   const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
   const server = http.createServer(app)

@@ -22,8 +22,14 @@ const notes = (doc: Y.Doc) => doc.getMap('notes').toJSON()
 const noopPersistence: RoomPersistence = { appendUpdate: async () => 1, compact: async () => {} }
 
 const managers: RoomManager[] = []
-function makeManager(load: (id: string) => Promise<LoadedDocument | undefined>, persistence = noopPersistence, roomIdleMs = 10_000) {
+function makeManager(
+  load: (id: string) => Promise<LoadedDocument | undefined>,
+  persistence = noopPersistence,
+  roomIdleMs = 10_000,
+  onAllUnloaded?: () => void,
+) {
   const manager = new RoomManager({
+    onAllUnloaded,
     load,
     persistenceFor: () => persistence,
     log: silentLogger,
@@ -195,5 +201,23 @@ describe('RoomManager', () => {
     const written = new Y.Doc()
     Y.applyUpdate(written, snapshots.at(-1)!)
     expect(notes(written)).toEqual({ stored: 'from disk', typed: 'only in memory' })
+  })
+
+  it('reports when its last room unloaded with nobody connected (the idle moment), not before', async () => {
+    let idle = 0
+    const manager = makeManager(async () => storedBoard(), noopPersistence, 20, () => idle++)
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    manager.handleSocketConnect(ana, 'one')
+    manager.handleSocketConnect(bram, 'two')
+    await settle()
+    manager.handleSocketClose(ana)
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(manager.stats()).toEqual({ rooms: 1, connections: 1 })
+    expect(idle).toBe(0) // board two is still open
+
+    manager.handleSocketClose(bram)
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(manager.stats()).toEqual({ rooms: 0, connections: 0 })
+    expect(idle).toBe(1)
   })
 })

@@ -35,6 +35,11 @@ export interface RoomManagerOptions {
   compactAfterUpdates: number
   awarenessFlushMs?: number
   storageRetryMs?: number
+  /**
+   * Called when an unload left no room loaded, no load in flight and no socket
+   * connected: the moment everything the rooms held became garbage.
+   */
+  onAllUnloaded?: () => void
 }
 
 /** Longest a load waits for early answers to be written out. */
@@ -275,5 +280,6 @@ export class RoomManager {
     this.rooms.delete(boardId)
     room.destroy()
     this.options.log.debug('room unloaded', { boardId })
+    if (this.rooms.size === 0 && this.loads.size === 0 && this.sessions.size === 0) this.options.onAllUnloaded?.()
   }
 }

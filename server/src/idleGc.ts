@@ -1,0 +1,50 @@
+/**
+ * One full garbage collection when the server has just become idle (its last
+ * board unloaded, nobody connected).
+ *
+ * Why: V8 collects when JavaScript allocates. A server whose rooms all emptied
+ * allocates next to nothing, so everything those rooms held (Y.Docs, awareness,
+ * frames, ws buffers: ~130 MB for 500 rooms x 5 clients) stays in the old
+ * generation until V8's memory reducer gets round to it; measured
+ * (server/scripts/idleMemory.ts) RSS was still 289 MB 3 s after the last room
+ * unloaded and fell to 120 MB only somewhere within the next 45 s. Nothing
+ * leaks: a forced full GC brings the heap back to its start-up size. At that
+ * moment no room is loaded, so the pause (tens of ms) delays nobody.
+ *
+ * Node has no public API for "collect now" without --expose-gc on the command
+ * line; setting the flag at run time and taking `gc` from a fresh context is
+ * the documented pattern (v8.setFlagsFromString). If that ever fails the
+ * server simply behaves as before.
+ */
+import v8 from 'node:v8'
+import vm from 'node:vm'
+
+type Gc = () => void
+
+let gc: Gc | null | undefined
+
+function gcFunction(): Gc | null {
+  if (gc !== undefined) return gc
+  try {
+    if (typeof globalThis.gc === 'function') return (gc = globalThis.gc as Gc)
+    v8.setFlagsFromString('--expose-gc')
+    const fn: unknown = vm.runInNewContext('gc')
+    gc = typeof fn === 'function' ? (fn as Gc) : null
+  } catch {
+    gc = null
+  }
+  return gc
+}
+
+/** Runs a full GC (two passes, see below); false when this runtime offers no way to. */
+export function collectGarbageNow(): boolean {
+  const fn = gcFunction()
+  if (!fn) return false
+  fn()
+  // The first collection leaves old-space pages it freed still committed (swept
+  // concurrently, fragmented); the second releases them: measured on 500 emptied
+  // rooms, old space 61.7 MB after one, 18.2 MB after two, and the process back
+  // within 8% of its start-up RSS instead of +38%.
+  fn()
+  return true
+}
