@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import es from '../client/src/i18n/locales/es.json'
 import { startServer } from '../server/test-utils/startServer'
 import stakeholdersEs from '../templates/stakeholder-analysis/texts.es.json'
-import { addNote, waitForBoard } from './support/board'
+import { addNote, eventually, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -148,7 +148,14 @@ describe('starting a board from a template', () => {
     const area = before.find((s) => s.text.startsWith(stakeholdersEs['grid.watch.label']))!
     const at = await screenCenter(facilitator, area.id)
     await addNote(facilitator.page, at.x, at.y, 'Radio comunitaria')
-    const mine = (await shapes(facilitator)).find((s) => s.type === 'note' && s.text === 'Radio comunitaria')!
+    // Found by id, not by text: on a busy machine the first typed characters can land late.
+    const known = new Set(before.map((s) => s.id))
+    const added = await eventually(
+      async () => (await shapes(facilitator)).filter((s) => s.type === 'note' && !known.has(s.id)),
+      (notes) => notes.length === 1,
+    )
+    expect(added).toHaveLength(1)
+    const mine = added[0]
     expect(mine.isLocked).toBe(false)
 
     await drag(facilitator, await screenCenter(facilitator, mine.id), { x: 100, y: 80 })
