@@ -38,8 +38,8 @@ export interface TemplateArea {
   y: number
   w: number
   h: number
-  /** Text key of the area's title. */
-  label: string
+  /** Text key of the area's title; an area without one is an empty cell (e.g. in a grid with row headers). */
+  label?: string
   /** Text key of the question shown under the title. */
   prompt?: string
   color: TemplateColor
@@ -189,10 +189,13 @@ function parseItem(raw: unknown, file: string, field: string): TemplateItem {
       y: number(value, 'y', file, field),
       w: number(value, 'w', file, field, true),
       h: number(value, 'h', file, field, true),
-      label: string(value, 'label', file, field, KEY_PATTERN),
       color: color(value, 'color', file, field),
     }
-    if (value.prompt !== undefined) area.prompt = string(value, 'prompt', file, field, KEY_PATTERN)
+    if (value.label !== undefined) area.label = string(value, 'label', file, field, KEY_PATTERN)
+    if (value.prompt !== undefined) {
+      if (area.label === undefined) fail(file, sub(field, 'prompt'), 'an area with a prompt needs a label')
+      area.prompt = string(value, 'prompt', file, field, KEY_PATTERN)
+    }
     return area
   }
   if (kind === 'example') {
@@ -295,7 +298,7 @@ export function templateTextKeys(definition: TemplateDefinition): Set<string> {
     keys.add(frame.heading)
     for (const item of frame.items) {
       if (item.kind === 'area') {
-        keys.add(item.label)
+        if (item.label) keys.add(item.label)
         if (item.prompt) keys.add(item.prompt)
       } else keys.add(item.text)
     }
@@ -310,7 +313,7 @@ function referencedKeyFields(definition: TemplateDefinition): Map<string, string
     frame.items.forEach((item, j) => {
       const at = `frames[${i}].items[${j}]`
       if (item.kind === 'area') {
-        if (!fields.has(item.label)) fields.set(item.label, `${at}.label`)
+        if (item.label && !fields.has(item.label)) fields.set(item.label, `${at}.label`)
         if (item.prompt && !fields.has(item.prompt)) fields.set(item.prompt, `${at}.prompt`)
       } else if (!fields.has(item.text)) fields.set(item.text, `${at}.text`)
     })
@@ -493,7 +496,7 @@ export function instantiateTemplate(
       if (item.kind === 'prompt') {
         shape(key, frameId, next(), item.x, item.y, 'text', textProps(text(item.text), item.w, item.size), true, {})
       } else if (item.kind === 'area') {
-        const label = item.prompt ? `${text(item.label)}\n${text(item.prompt)}` : text(item.label)
+        const label = [item.label, item.prompt].flatMap((key) => (key ? [text(key)] : [])).join('\n')
         shape(key, frameId, next(), item.x, item.y, 'geo', geo(item.w, item.h, item.color, 'solid', 'dashed', richText(label, true), 's'), true, {})
       }
     })
