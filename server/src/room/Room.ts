@@ -9,10 +9,10 @@ import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { Close, MessageType, PROTOCOL_VERSION, type CloseReason } from '../../../shared/protocol'
+import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
-import { syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
+import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
 import { PresenceRelay } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
@@ -127,7 +127,7 @@ export class Room {
       return
     }
     this.sockets.add(socket)
-    if (options.hello) this.send(socket, encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: false }))
+    if (options.hello) this.send(socket, helloFrame())
     this.send(socket, syncStep1Frame(this.doc))
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)

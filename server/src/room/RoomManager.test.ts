@@ -95,6 +95,24 @@ describe('RoomManager', () => {
     expect(manager.stats()).toEqual({ rooms: 1, connections: 2 })
   })
 
+  it('answers a newcomer whose sync step 1 arrives just after the load from the stored bytes, before building the board', async () => {
+    const manager = makeManager(async () => storedBoard())
+    const fresh = new FakeSocket()
+    const freshDoc = new Y.Doc()
+    manager.handleSocketConnect(fresh, 'board')
+    // The load finishes before the client's first frame arrives (as on a real network).
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(fresh.frames).toEqual([])
+    manager.handleSocketMessage(fresh, clientStep1Frame(freshDoc))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+
+    const kinds = fresh.frames.filter((frame) => frame[0] === 0).map((frame) => (frame[1] === 1 ? 'step2' : frame[1] === 0 ? 'step1' : 'update'))
+    // Our step 1 is sent when the socket joins the built room; the stored board went out before that.
+    expect(kinds).toEqual(['step2', 'step1'])
+    fresh.applySyncFramesTo(freshDoc)
+    expect(notes(freshDoc)).toEqual({ stored: 'from disk' })
+  })
+
   it('closes with load-failed and keeps no room when the board cannot be read, then loads on the next try', async () => {
     let fail = true
     const manager = makeManager(async () => {
@@ -111,7 +129,8 @@ describe('RoomManager', () => {
     fail = false
     const again = new FakeSocket()
     manager.handleSocketConnect(again, 'board')
-    await settle()
+    // A client that has said nothing yet gets up to 50 ms to send its sync step 1 (answered from the stored bytes).
+    await new Promise((resolve) => setTimeout(resolve, 80))
     expect(again.closedWith).toBeUndefined()
     expect(manager.stats().rooms).toBe(1)
   })

@@ -8,7 +8,8 @@ import type { Awareness } from 'y-protocols/awareness'
 import { encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { MessageType } from '../../../shared/protocol'
+import { MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
+import { encodeStatusFrame } from '../../../shared/statusFrame'
 
 /** Sync step 1: our state vector, asking the client for what we lack. */
 export function syncStep1Frame(doc: Y.Doc): Uint8Array {
@@ -61,4 +62,9 @@ export function isEmptyStep1(frame: Uint8Array): boolean {
   } catch {
     return false
   }
+}
+
+/** The notice a client that declared our protocol gets before anything else. */
+export function helloFrame(): Uint8Array {
+  return encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: false })
 }
