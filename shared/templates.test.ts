@@ -157,6 +157,9 @@ describe('template validator', () => {
     expect(broken((f) => (frames(f)[0].color = 'pink'))).toMatch(/template\.json: frames\[0\]\.color: "pink" is not a tldraw colour/)
     expect(broken((f) => ((f.template as Record<string, unknown>).id = 'other'))).toMatch(/template\.json: id: "other" must equal the folder name/)
     expect(broken((f) => ((f.template as Record<string, unknown>).extra = 1))).toBe('templates/stakeholder-analysis/template.json: extra: unknown field')
+    expect(broken((f) => (items(f, 0)[2].shape = 'circle'))).toBe(
+      'templates/stakeholder-analysis/template.json: frames[0].items[2].shape: expected "rectangle" or "ellipse"',
+    )
     expect(broken((f) => delete items(f, 0)[2].label)).toBe(
       'templates/stakeholder-analysis/template.json: frames[0].items[2].prompt: an area with a prompt needs a label',
     )

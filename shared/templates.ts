@@ -43,6 +43,8 @@ export interface TemplateArea {
   /** Text key of the question shown under the title. */
   prompt?: string
   color: TemplateColor
+  /** Outline; an ellipse's text is centred at its top (for rings). Default rectangle. */
+  shape?: 'rectangle' | 'ellipse'
 }
 
 /** A sample sticky note, shown with an "Example" prefix and left unlocked so it can be moved or deleted. */
@@ -182,7 +184,7 @@ function parseItem(raw: unknown, file: string, field: string): TemplateItem {
     }
   }
   if (kind === 'area') {
-    noExtra(value, ['kind', 'x', 'y', 'w', 'h', 'label', 'prompt', 'color'], file, field)
+    noExtra(value, ['kind', 'x', 'y', 'w', 'h', 'label', 'prompt', 'color', 'shape'], file, field)
     const area: TemplateArea = {
       kind,
       x: number(value, 'x', file, field),
@@ -190,6 +192,11 @@ function parseItem(raw: unknown, file: string, field: string): TemplateItem {
       w: number(value, 'w', file, field, true),
       h: number(value, 'h', file, field, true),
       color: color(value, 'color', file, field),
+    }
+    if (value.shape !== undefined) {
+      const outline = string(value, 'shape', file, field)
+      if (outline !== 'rectangle' && outline !== 'ellipse') fail(file, sub(field, 'shape'), 'expected "rectangle" or "ellipse"')
+      area.shape = outline
     }
     if (value.label !== undefined) area.label = string(value, 'label', file, field, KEY_PATTERN)
     if (value.prompt !== undefined) {
@@ -439,8 +446,8 @@ export function instantiateTemplate(
     records.push(record)
     return record.id
   }
-  const geo = (w: number, h: number, colorName: TemplateColor, fill: string, dash: string, label: RichText, size: string) => ({
-    geo: 'rectangle',
+  const geo = (w: number, h: number, colorName: TemplateColor, fill: string, dash: string, label: RichText, size: string, outline: 'rectangle' | 'ellipse' = 'rectangle') => ({
+    geo: outline,
     dash,
     url: '',
     w,
@@ -454,7 +461,7 @@ export function instantiateTemplate(
     fill,
     size,
     font: 'sans',
-    align: 'start',
+    align: outline === 'ellipse' ? 'middle' : 'start',
     verticalAlign: 'start',
     richText: label,
   })
@@ -497,7 +504,7 @@ export function instantiateTemplate(
         shape(key, frameId, next(), item.x, item.y, 'text', textProps(text(item.text), item.w, item.size), true, {})
       } else if (item.kind === 'area') {
         const label = [item.label, item.prompt].flatMap((key) => (key ? [text(key)] : [])).join('\n')
-        shape(key, frameId, next(), item.x, item.y, 'geo', geo(item.w, item.h, item.color, 'solid', 'dashed', richText(label, true), 's'), true, {})
+        shape(key, frameId, next(), item.x, item.y, 'geo', geo(item.w, item.h, item.color, 'solid', 'dashed', richText(label, true), 's', item.shape), true, {})
       }
     })
   }
