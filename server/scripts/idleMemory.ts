@@ -42,8 +42,9 @@ const snap = async (label: string) => {
 }
 
 console.log(`rooms ${ROOMS} x ${CLIENTS}, ${SECONDS} s busy; node args: ${nodeArgs.join(' ') || '-'}; env: ${JSON.stringify(extraEnv)}`)
+await snap('process start')
 const boards = await createBoards(server, ROOMS, 'mem')
-await snap('start')
+await snap('boards created')
 
 interface Client {
   ws: WebSocket
