@@ -268,7 +268,16 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
     const sameEdits = () =>
       missingFrom(Y.encodeStateVector(ana.doc), Y.encodeStateVector(bram.doc)).length === 0 &&
       missingFrom(Y.encodeStateVector(bram.doc), Y.encodeStateVector(ana.doc)).length === 0
-    await waitFor(sameEdits, `Ana and Bram to converge (${context})`, 15_000)
+    await waitFor(sameEdits, `Ana and Bram to converge (${context})`, 15_000).catch((error: Error) => {
+      // Say exactly what diverged, so a failing seed can be diagnosed from the CI log alone.
+      const pending = (doc: Y.Doc) => (doc.store.pendingStructs ? Array.from(doc.store.pendingStructs.missing.entries()) : [])
+      throw new Error(
+        `${error.message}\nAna lacks ${JSON.stringify(missingFrom(Y.encodeStateVector(ana.doc), Y.encodeStateVector(bram.doc)))}` +
+          `\nBram lacks ${JSON.stringify(missingFrom(Y.encodeStateVector(bram.doc), Y.encodeStateVector(ana.doc)))}` +
+          `\npending structs: Ana ${JSON.stringify(pending(ana.doc))}, Bram ${JSON.stringify(pending(bram.doc))}` +
+          `\nconnected: Ana ${ana.provider.wsconnected}/${ana.provider.synced}, Bram ${bram.provider.wsconnected}/${bram.provider.synced}`,
+      )
+    })
     const board = recordsJson(ana.doc)
     expect(recordsJson(bram.doc)).toBe(board)
     const expectNotes = (doc: Y.Doc, where: string) => {
