@@ -77,24 +77,36 @@ function removeStaleDataDirs(): void {
 }
 removeStaleDataDirs()
 
-function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** Resolves when the process has exited (at once if it already has). */
+export function exited(proc: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve({ code: proc.exitCode, signal: proc.signalCode })
   return new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
 }
 
-/** Spawns `node --import tsx server/src/main.ts` and waits for its "listening" line. */
-export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`))
+/** A server process that has printed its listening line. */
+export interface SpawnedServer {
+  proc: ChildProcess
+  port: number
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string
+}
+
+/**
+ * Spawns `node --import tsx server/src/main.ts` on 127.0.0.1 (port 0 lets the
+ * kernel choose) and waits for its "listening" line. The one place tests start
+ * a server process; startServer and the fault tests' fixed-port server build on it.
+ */
+export async function spawnServerProcess(opts: { dataDir: string; port: number; env?: Record<string, string> }): Promise<SpawnedServer> {
   const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', DATA_DIR: opts.dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(proc)
   proc.once('exit', () => running.delete(proc))
   let stderr = ''
   proc.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-100_000)
+    stderr = (stderr + chunk.toString()).slice(-200_000)
   })
 
   const port = await new Promise<number>((resolve, reject) => {
@@ -119,7 +131,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     // 'close' (not 'exit') so stderr has been read in full when the error is built.
     proc.once('close', (code, signal) => fail(`exited before listening (code ${code}, signal ${signal})`))
   })
+  return { proc, port, stderr: () => stderr }
+}
 
+/** Spawns a server on a fresh (or given) data directory and a port the kernel picks. */
+export async function startServer(options: StartServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `${DIR_PREFIX}${process.pid}-`))
+  const { proc, port, stderr: readStderr } = await spawnServerProcess({ dataDir, port: 0, env: options.env })
+  const stderr = () => readStderr()
   const url = `http://127.0.0.1:${port}`
   const server: TestServer = {
     url,
@@ -127,7 +146,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     port,
     dataDir,
     proc,
-    stderr: () => stderr,
+    stderr,
     async stop() {
       const done = exited(proc)
       if (proc.exitCode !== null || proc.signalCode !== null) return
@@ -135,7 +154,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
       const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_TIMEOUT_MS)
       const { code, signal } = await done
       clearTimeout(timer)
-      if (code !== 0) throw new Error(`server exited with code ${code} (signal ${signal}) on SIGTERM; stderr:\n${stderr}`)
+      if (code !== 0) throw new Error(`server exited with code ${code} (signal ${signal}) on SIGTERM; stderr:\n${stderr()}`)
     },
     async kill9() {
       const done = exited(proc)
