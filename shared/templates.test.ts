@@ -1,14 +1,14 @@
-import { createTLSchema } from '@tldraw/tlschema'
 import { FrameShapeUtil, GeoShapeUtil, NoteShapeUtil, TextShapeUtil } from 'tldraw'
 import { describe, expect, it } from 'vitest'
 import { loadTemplates, readTemplateFolder, TEMPLATES_DIR } from '../server/src/templates/loadTemplates'
+import { createBoardSchema } from './boardSchema'
 import { LANGUAGES } from './languages'
 import { instantiateTemplate, templateTextKeys, validateTemplateFolder, type TemplateFolder } from './templates'
 
 const catalog = loadTemplates()
 if (!catalog.ok) throw new Error(catalog.error)
 const templates = catalog.value.ids().map((id) => catalog.value.get(id)!)
-const schema = createTLSchema()
+const schema = createBoardSchema()
 // The editor's own defaults: the schema accepts values (fontSizeAdjustment 0, scale 0) that render nothing.
 const defaults: Record<string, Record<string, unknown>> = Object.fromEntries(
   [FrameShapeUtil, GeoShapeUtil, NoteShapeUtil, TextShapeUtil].map((Util) => [

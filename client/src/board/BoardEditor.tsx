@@ -23,6 +23,7 @@ import { bindStore, upgradeDocument } from '../sync/bindStore'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { bindPresence } from '../sync/presence'
 import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
+import { customShapeUtils } from './shapes'
 import type { LocalUser } from './useLocalUser'
 
 // Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
@@ -31,8 +32,8 @@ const assetUrls = getAssetUrlsByImport()
 // No embeds: a pasted YouTube or Figma link would make every participant's browser load that
 // site (and the page's CSP blocks it anyway). Links become plain bookmark cards instead.
 const LinkOnlyEmbedShapeUtil = EmbedShapeUtil.configure({ embedDefinitions: [] })
-const editorShapeUtils = [LinkOnlyEmbedShapeUtil]
-const storeShapeUtils = [...defaultShapeUtils.filter((util) => util.type !== 'embed'), LinkOnlyEmbedShapeUtil]
+const editorShapeUtils = [LinkOnlyEmbedShapeUtil, ...customShapeUtils]
+const storeShapeUtils = [...defaultShapeUtils.filter((util) => util.type !== 'embed'), LinkOnlyEmbedShapeUtil, ...customShapeUtils]
 
 declare global {
   interface Window {

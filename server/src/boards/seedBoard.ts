@@ -3,16 +3,17 @@
  * the board is complete before anyone connects (two first visitors never race
  * to seed it, and no client ever sees a document without a page).
  */
-import { createTLSchema, DocumentRecordType, PageRecordType } from '@tldraw/tlschema'
+import { DocumentRecordType, PageRecordType } from '@tldraw/tlschema'
 import type { IndexKey } from '@tldraw/utils'
 import * as Y from 'yjs'
+import { createBoardSchema } from '../../../shared/boardSchema'
 import { seedDocument, type PlainRecord } from '../../../shared/documentLayout'
 import type { Language } from '../../../shared/languages'
 
 /** Name of the first page, in the board's language. */
 export const FIRST_PAGE_NAME: Record<Language, string> = { en: 'Page 1', nl: 'Pagina 1', es: 'Página 1' }
 
-const schema = createTLSchema().serialize()
+const schema = createBoardSchema().serialize()
 
 /** Id of the first page; template content is placed on it. */
 export const FIRST_PAGE_ID = PageRecordType.createId('page')
