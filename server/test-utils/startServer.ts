@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { KEY_PARAM, type Role } from '../../shared/access'
+import { boardLinkPath, KEY_PARAM, type Role } from '../../shared/access'
 import type { BoardAccess, BoardMeta } from '../../shared/api'
 import type { Language } from '../../shared/languages'
 import { SYNC_PATH } from '../../shared/protocol'
@@ -204,6 +204,11 @@ export function syncUrl(wsUrl: string, boardId: string, opts: { role?: Role; key
   if (opts.protocol !== undefined) query.set(PROTOCOL_PARAM, String(opts.protocol))
   const search = query.toString()
   return `${wsUrl}/${boardId}${search ? `?${search}` : ''}`
+}
+
+/** The page address of a board's link for `role` (default participant), as people receive it. */
+export function boardLink(url: string, board: CreatedBoard, role: Role = 'participant'): string {
+  return `${url}${boardLinkPath(board.id, board.keys[role])}`
 }
 
 /** `Authorization` header for a board key. */
