@@ -46,6 +46,10 @@ export function createApp({ config, storage, access, rooms, log, clientDir, temp
   app.get('/api/config', (_req, res) => {
     res.json(clientConfig)
   })
+  // The server's clock, so browsers can agree on countdowns whatever their own clocks say (shared/clock.ts).
+  app.get('/api/time', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ now: Date.now() })
+  })
   app.use('/api/templates', templatesRoutes(templates))
   app.use(
     '/api/boards',
