@@ -142,7 +142,8 @@ function SdgCircleComponent({ shape }: { shape: SdgCircleShape }) {
   const t = i18next.getFixedT(language)
 
   const onDiscPointerDown = (e: ReactPointerEvent) => {
-    if (readOnly || !editor.isIn('select.idle') || e.button !== 0) return
+    // The select tool may still be finishing the first click (tldraw handles events on the next tick).
+    if (readOnly || editor.getCurrentToolId() !== 'select' || e.button !== 0) return
     const now = Date.now()
     if (now - lastDown.current < DOUBLE_CLICK_MS) {
       // Keep tldraw from treating it as a double-click on empty canvas (which would add a text).

@@ -136,14 +136,16 @@ export function wrap(text: string, maxChars: number): string[] {
 }
 
 /** Average glyph width of tldraw's sans font as a share of its size (generous, so text stays inside). */
-const CHAR_WIDTH = 0.58
+const CHAR_WIDTH = 0.54
 
 /** Text that fits `width` × `lineCount` lines, shrinking the font when it has to. */
 function fit(text: string, width: number, fontSize: number, maxLines: number): { lines: string[]; fontSize: number } {
   let size = fontSize
   for (let attempt = 0; attempt < 6; attempt++) {
-    const lines = wrap(text, Math.max(4, Math.floor(width / (size * CHAR_WIDTH))))
-    if (lines.length <= maxLines) return { lines, fontSize: size }
+    const maxChars = Math.max(4, Math.floor(width / (size * CHAR_WIDTH)))
+    const lines = wrap(text, maxChars)
+    // A single long word ("Kwaliteitsonderwijs") cannot wrap: shrink until it fits too.
+    if (lines.length <= maxLines && lines.every((line) => line.length <= maxChars)) return { lines, fontSize: size }
     size = Math.round(size * 0.88)
   }
   return { lines: wrap(text, Math.max(4, Math.floor(width / (size * CHAR_WIDTH)))), fontSize: size }
@@ -215,7 +217,7 @@ export function layoutWheel(variant: SdgCircleVariant, language: Language, label
     const arc = (((to - from) * Math.PI) / 180) * ((g1 + g2) / 2)
     texts.push({ key: `goal-number-${number}`, lines: [String(number)], x: sign * (g1 + 18), y: 0, rotate, anchor, fontSize: 44, bold: true, fill: '#FFFFFF', sdg: number, role: 'goal-number' })
     const nameWidth = g2 - g1 - 100
-    const name = fit(goal.name[language], nameWidth, 22, Math.max(2, Math.min(3, Math.floor(arc / 27))))
+    const name = fit(goal.name[language], nameWidth, 26, Math.max(2, Math.min(3, Math.floor(arc / 27))))
     texts.push({ key: `goal-name-${number}`, lines: name.lines, x: sign * (g1 + 82), y: 0, rotate, anchor, fontSize: name.fontSize, bold: true, fill: '#FFFFFF', sdg: number, role: 'goal-name' })
   }
 
@@ -225,7 +227,9 @@ export function layoutWheel(variant: SdgCircleVariant, language: Language, label
       cells.push({ key: `band-${band.key}-${sector.key}`, d: sectorPath(band.from, band.to, sector.from, sector.to), fill: sector.color, opacity: band.opacity, sdg: sector.sdg, kind: 'band' })
       if (band.marker) {
         const mid = (sector.from + sector.to) / 2
-        texts.push({ key: `marker-${band.key}-${sector.key}`, lines: [band.marker], x: 0, y: -(band.from + 34), rotate: mid, anchor: 'middle', fontSize: 40, bold: true, fill: sector.color, role: 'marker' })
+        // Upright, not turned with the sector: a turned "+" reads as "×".
+        const [x, y] = point(band.from + 36, mid)
+        texts.push({ key: `marker-${band.key}-${sector.key}`, lines: [band.marker], x, y, rotate: 0, anchor: 'middle', fontSize: 44, bold: true, fill: sector.color, role: 'marker' })
       }
     }
     cells.push({ key: `gap-${band.key}`, d: sectorPath(band.from, band.to, -start, start), fill: '#F1F3F5', opacity: 1, kind: 'gap' })

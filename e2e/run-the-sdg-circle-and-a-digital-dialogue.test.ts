@@ -1,0 +1,196 @@
+/**
+ * User story: a facilitator in Brasschaat, with the app in Dutch, starts a
+ * board from the SDG circle template (one core theme) in Dutch. The circle
+ * shows the 17 goals in their official colours with their Dutch names; the
+ * group writes its core theme in the centre although the circle is locked; the
+ * board exports to SVG (and PNG) with the wheel in it. A core group then opens
+ * a ready digital-dialogue board in Spanish and finds its welcome, group and
+ * harvest frames.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import nl from '../client/src/i18n/locales/nl.json'
+import { SDGS } from '../shared/sdgs'
+import { startServer } from '../server/test-utils/startServer'
+import themeNl from '../templates/sdg-circle-theme/texts.nl.json'
+import dialogueEs from '../templates/digital-dialogue/texts.es.json'
+import dialogueTemplate from '../templates/digital-dialogue/template.json'
+import { eventually, waitForBoard } from './support/board'
+import { launchBrowser, openPerson, type Person } from './support/browser'
+
+type Server = Awaited<ReturnType<typeof startServer>>
+type Editor = {
+  getCurrentPageShapes(): { id: string; type: string; isLocked: boolean; props: Record<string, unknown>; meta: Record<string, unknown> }[]
+  getShapePageBounds(id: string): { x: number; y: number; w: number; h: number; center: { x: number; y: number } }
+  zoomToBounds(bounds: unknown, opts: unknown): void
+  pageToScreen(p: { x: number; y: number }): { x: number; y: number }
+  getSvgString(ids: string[]): Promise<{ svg: string } | undefined>
+  toImage(ids: string[], opts: unknown): Promise<{ blob: Blob }>
+}
+
+/** The SDG circle on the page, as the editor has it. */
+function circle(person: Person) {
+  return person.page.evaluate(() => {
+    const editor = (window as unknown as { __editor: Editor }).__editor
+    const shape = editor.getCurrentPageShapes().find((s) => s.type === 'sdg-circle')
+    return shape ? { id: shape.id, isLocked: shape.isLocked, props: shape.props } : null
+  })
+}
+
+/** Normalised hex colour (`#e5243b`) of an SVG fill attribute or computed style. */
+function hex(color: string): string {
+  const rgb = color.match(/rgb\((\d+),\s*(\d+),\s*(\d+)\)/)
+  if (!rgb) return color.toLowerCase()
+  return `#${rgb.slice(1).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`
+}
+
+describe('the SDG circle and the digital-dialogue board', () => {
+  let server: Server
+  let browser: Browser
+  let facilitator: Person
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    facilitator = await openPerson(browser, server.url, { name: 'Els', language: 'nl' })
+  })
+
+  afterAll(async () => {
+    if (facilitator?.errors.length) console.log('browser errors:', facilitator.errors.slice(0, 10))
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('creates an SDG circle board in Dutch whose wheel shows the 17 goals in their official colours and Dutch names', async () => {
+    const { page } = facilitator
+    await page.goto(server.url)
+    const option = page.locator('[data-testid="template-option"][data-template-id="sdg-circle-theme"]')
+    await option.waitFor()
+    expect(await option.textContent()).toContain(themeNl.name)
+    await page.getByTestId('create-title').fill('SDG-cirkel Brasschaat – Tarija')
+    await page.getByTestId('create-language').selectOption('nl')
+    await option.click()
+    await page.getByTestId('create-submit').click()
+    await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/)
+    await waitForBoard(page)
+
+    const shape = await circle(facilitator)
+    expect(shape).not.toBeNull()
+    expect(shape!.isLocked).toBe(true)
+    expect(shape!.props).toMatchObject({ variant: 'theme', theme: themeNl['circle.theme'] })
+    await page.evaluate((id) => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      editor.zoomToBounds(editor.getShapePageBounds(id), { inset: 40, immediate: true })
+    }, shape!.id)
+
+    // What is drawn on the canvas: one segment per goal with its official colour, and its Dutch name.
+    const drawn = await eventually(
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[data-sdg-circle] path[data-sdg]')].map((el) => ({
+            sdg: Number(el.getAttribute('data-sdg')),
+            fill: getComputedStyle(el).fill,
+          })),
+        ),
+      (segments) => segments.length === 17,
+    )
+    expect(drawn.map((s) => s.sdg).sort((a, b) => a - b)).toEqual(SDGS.map((g) => g.number))
+    for (const segment of drawn) expect(hex(segment.fill), `goal ${segment.sdg}`).toBe(SDGS[segment.sdg - 1].color.toLowerCase())
+    const names = await page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[data-sdg-circle] text[data-sdg-name]')].map((el) => [
+          el.getAttribute('data-sdg-name'),
+          [...el.querySelectorAll('tspan')].map((t) => t.textContent).join(' '),
+        ]),
+      ),
+    )
+    for (const goal of SDGS) expect(names[String(goal.number)], `goal ${goal.number}`).toBe(goal.name.nl)
+    const bands = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-sdg-circle] [data-role="band"]')].map((el) => [...el.querySelectorAll('tspan')].map((t) => t.textContent).join(' ')),
+    )
+    expect(bands).toEqual([`+ ${nl.sdgCircle.positive}`, `− ${nl.sdgCircle.negative}`])
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/sdg-circle-theme.png` })
+  })
+
+  it('lets the group write its core theme in the centre of the locked circle', async () => {
+    const { page } = facilitator
+    const shape = (await circle(facilitator))!
+    const shapeCount = () => page.evaluate(() => (window as unknown as { __editor: Editor }).__editor.getCurrentPageShapes().length)
+    const before = await shapeCount()
+    const centre = await page.evaluate((id) => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      return editor.pageToScreen(editor.getShapePageBounds(id).center)
+    }, shape.id)
+    await page.mouse.dblclick(centre.x, centre.y)
+    const input = page.getByTestId('sdg-theme-input')
+    await input.waitFor({ timeout: 5_000 })
+    await input.fill('Regenwater opvangen in Tarija en Brasschaat')
+    await page.keyboard.press('Enter')
+    await input.waitFor({ state: 'detached' })
+
+    const after = await eventually(
+      () => circle(facilitator),
+      (s) => s?.props.theme === 'Regenwater opvangen in Tarija en Brasschaat',
+    )
+    expect(after!.props.theme).toBe('Regenwater opvangen in Tarija en Brasschaat')
+    // Still locked, still where it was; the double-click made no stray text shape.
+    expect(after!.isLocked).toBe(true)
+    expect(await shapeCount()).toBe(before)
+    expect(await page.locator('[data-sdg-circle] [data-role="theme"]').textContent()).toContain('Regenwater')
+  })
+
+  it('exports the board to SVG and PNG with the wheel, its official colours, Dutch names and theme', async () => {
+    const { page } = facilitator
+    const exported = await page.evaluate(async () => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      const ids = editor.getCurrentPageShapes().map((s) => s.id)
+      const svg = await editor.getSvgString(ids)
+      const png = await editor.toImage(ids, { format: 'png', pixelRatio: 0.25 })
+      return { svg: svg?.svg ?? '', pngBytes: png.blob.size, pngType: png.blob.type }
+    })
+    const svg = exported.svg
+    for (const goal of SDGS) {
+      expect(svg, `fill of goal ${goal.number}`).toMatch(new RegExp(`fill="${goal.color}"`, 'i'))
+      // Names may be wrapped over several lines: every word is in the export.
+      for (const word of goal.name.nl.split(' ')) expect(svg, `goal ${goal.number}`).toContain(word.replace('&', '&amp;'))
+    }
+    expect(svg).toContain('Regenwater')
+    expect(svg).toContain(themeNl['circle.positive.label'])
+    expect(exported.pngType).toBe('image/png')
+    expect(exported.pngBytes).toBeGreaterThan(10_000)
+  })
+
+  it('opens a digital-dialogue board in Spanish with its welcome, group and harvest frames', async () => {
+    const res = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Diálogo digital 3', language: 'es', template: 'digital-dialogue' }),
+    })
+    expect(res.status).toBe(201)
+    const { id } = (await res.json()) as { id: string }
+    const { page } = facilitator
+    await page.goto(`${server.url}/b/${id}`)
+    await waitForBoard(page)
+    const frames = await page.evaluate(() =>
+      (window as unknown as { __editor: Editor }).__editor
+        .getCurrentPageShapes()
+        .filter((s) => s.type === 'frame')
+        .map((s) => ({ name: s.props.name as string, key: s.meta.templateFrame as string, isLocked: s.isLocked })),
+    )
+    const texts = dialogueEs as Record<string, string>
+    const byKey = <T extends { key: string }>(list: T[]) => [...list].sort((a, b) => a.key.localeCompare(b.key))
+    expect(byKey(frames).map((f) => [f.key, f.name])).toEqual(byKey(dialogueTemplate.frames).map((f) => [f.key, texts[f.heading]]))
+    expect(frames.every((f) => f.isLocked)).toBe(true)
+    // The frames are drawn: each one's heading is on screen once the camera shows it.
+    await page.evaluate(() => {
+      const editor = (window as unknown as { __editor: Editor & { zoomToFit(o: unknown): void } }).__editor
+      editor.zoomToFit({ immediate: true })
+    })
+    for (const frame of frames) await page.locator('.tl-frame-heading', { hasText: frame.name }).first().waitFor({ timeout: 5_000 })
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/digital-dialogue.png` })
+  })
+
+  it('made no request to any host but its own', () => {
+    expect(facilitator.foreignRequests).toEqual([])
+  })
+})
