@@ -3,7 +3,9 @@
  * board from the SDG circle template (one core theme) in Dutch. The circle
  * shows the 17 goals in their official colours with their Dutch names; the
  * group writes its core theme in the centre although the circle is locked; the
- * board exports to SVG (and PNG) with the wheel in it. A core group then opens
+ * board exports to SVG (and PNG) with the wheel in it. A partner in Tarija
+ * sees the theme appear, with the goals named in Spanish, her own language.
+ * A core group then opens
  * a ready digital-dialogue board in Spanish and finds its welcome, group and
  * harvest frames.
  */
@@ -121,6 +123,8 @@ describe('the SDG circle and the digital-dialogue board', () => {
       const editor = (window as unknown as { __editor: Editor }).__editor
       return editor.pageToScreen(editor.getShapePageBounds(id).center)
     }, shape.id)
+    // While the camera moves, tldraw lays a hit-test blocker over the canvas; click once it rests, as a person would.
+    await page.waitForFunction(() => (window as unknown as { __editor: { getCameraState(): string } }).__editor.getCameraState() === 'idle')
     await page.mouse.dblclick(centre.x, centre.y)
     const input = page.getByTestId('sdg-theme-input')
     await input.waitFor({ timeout: 5_000 })
@@ -137,6 +141,33 @@ describe('the SDG circle and the digital-dialogue board', () => {
     expect(after!.isLocked).toBe(true)
     expect(await shapeCount()).toBe(before)
     expect(await page.locator('[data-sdg-circle] [data-role="theme"]').textContent()).toContain('Regenwater')
+  })
+
+  it('shows the theme live to a partner in Tarija, with the goal names in her own language', async () => {
+    const boardUrl = facilitator.page.url()
+    const partner = await openPerson(browser, server.url, { name: 'Rosa', language: 'es' })
+    try {
+      await partner.page.goto(boardUrl)
+      await waitForBoard(partner.page)
+      const seen = await eventually(
+        () => circle(partner),
+        (s) => s?.props.theme === 'Regenwater opvangen in Tarija en Brasschaat',
+      )
+      expect(seen!.props.theme).toBe('Regenwater opvangen in Tarija en Brasschaat')
+      await partner.page.evaluate((id) => {
+        const editor = (window as unknown as { __editor: Editor }).__editor
+        editor.zoomToBounds(editor.getShapePageBounds(id), { inset: 40, immediate: true })
+      }, seen!.id)
+      // Names follow the viewer's language (documented in SdgCircleShapeUtil): Spanish here, Dutch for Els.
+      const names = await eventually(
+        () => partner.page.evaluate(() => [...document.querySelectorAll('[data-sdg-circle] text[data-sdg-name="6"] tspan')].map((t) => t.textContent).join(' ')),
+        (name) => name !== '',
+      )
+      expect(names).toBe(SDGS[5].name.es)
+      expect(partner.foreignRequests).toEqual([])
+    } finally {
+      await partner.context.close()
+    }
   })
 
   it('exports the board to SVG and PNG with the wheel, its official colours, Dutch names and theme', async () => {

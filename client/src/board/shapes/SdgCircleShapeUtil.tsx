@@ -200,6 +200,8 @@ function ThemeEditor(props: { shape: SdgCircleShape; left: number; top: number; 
   const stopEditing = () => {
     editor.setEditingShape(null)
     editor.setCurrentTool('select.idle')
+    // A locked circle stays unselected, as before the double-click.
+    if (editor.isShapeOrAncestorLocked(shape.id)) editor.selectNone()
   }
   return (
     <textarea
