@@ -17,7 +17,7 @@ import { startServer } from '../server/test-utils/startServer'
 import themeNl from '../templates/sdg-circle-theme/texts.nl.json'
 import dialogueEs from '../templates/digital-dialogue/texts.es.json'
 import dialogueTemplate from '../templates/digital-dialogue/template.json'
-import { eventually, waitForBoard } from './support/board'
+import { addNote, eventually, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -141,6 +141,55 @@ describe('the SDG circle and the digital-dialogue board', () => {
     expect(after!.isLocked).toBe(true)
     expect(await shapeCount()).toBe(before)
     expect(await page.locator('[data-sdg-circle] [data-role="theme"]').textContent()).toContain('Regenwater')
+  })
+
+  it("takes participants' notes on its rings, while a drag on the wheel does not move it", async () => {
+    const { page } = facilitator
+    const before = (await circle(facilitator))!
+    const shapeIds = async () =>
+      new Set(await page.evaluate(() => (window as unknown as { __editor: Editor }).__editor.getCurrentPageShapes().map((s) => s.id)))
+    const known = await shapeIds()
+    // The + ring of goal 6, where the group says the theme helps.
+    const cell = await page.locator('[data-sdg-circle] [data-cell-key="band-positive-sdg-6"]').boundingBox()
+    const at = { x: cell!.x + cell!.width / 2, y: cell!.y + cell!.height / 2 }
+    await addNote(page, at.x, at.y, 'Minder droogte')
+    const added = await eventually(
+      async () => (await page.evaluate(() => (window as unknown as { __editor: Editor }).__editor.getCurrentPageShapes())).filter((s) => !known.has(s.id)),
+      (shapes) => shapes.length === 1,
+    )
+    expect(added.map((s) => [s.type, s.isLocked])).toEqual([['note', false]])
+
+    const position = () =>
+      page.evaluate((id) => {
+        const editor = (window as unknown as { __editor: Editor & { getShape(id: string): { x: number; y: number } } }).__editor
+        const { x, y } = editor.getShape(id)
+        return { x, y }
+      }, before.id)
+    const start = await position()
+    const goal = await page.locator('[data-sdg-circle] [data-sdg="9"]').boundingBox()
+    const from = { x: goal!.x + goal!.width / 2, y: goal!.y + goal!.height / 2 }
+    await page.mouse.move(from.x, from.y)
+    await page.mouse.down()
+    for (let step = 1; step <= 10; step++) await page.mouse.move(from.x + step * 20, from.y + step * 12)
+    await page.mouse.up()
+    await page.keyboard.press('Escape')
+    // The same gesture on the note moves it: the drag itself works.
+    const note = await page.evaluate((id) => (window as unknown as { __editor: Editor }).__editor.getShapePageBounds(id), added[0].id)
+    expect(await position()).toEqual(start)
+    const noteAt = await page.evaluate((id) => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      return editor.pageToScreen(editor.getShapePageBounds(id).center)
+    }, added[0].id)
+    await page.mouse.move(noteAt.x, noteAt.y)
+    await page.mouse.down()
+    for (let step = 1; step <= 10; step++) await page.mouse.move(noteAt.x + step * 8, noteAt.y + step * 6)
+    await page.mouse.up()
+    const moved = await eventually(
+      () => page.evaluate((id) => (window as unknown as { __editor: Editor }).__editor.getShapePageBounds(id), added[0].id),
+      (bounds) => bounds.x !== note.x,
+    )
+    expect(moved.x).not.toBe(note.x)
+    expect(await position()).toEqual(start)
   })
 
   it('shows the theme live to a partner in Tarija, with the goal names in her own language', async () => {

@@ -30,7 +30,7 @@ import {
 import i18next from 'i18next'
 import { isLanguage, type Language } from '../../../../shared/languages'
 import { SDG_CIRCLE_TYPE, SDG_THEME_MAX_LENGTH, sdgCircleDefaultProps, sdgCircleShape, type SdgCircleProps } from '../../../../shared/sdgCircleShape'
-import { layoutTheme, layoutWheel, WHEEL_RADIUS, type WheelLabels } from './sdgCircleLayout'
+import { layoutTheme, layoutWheel, LINE_HEIGHT, WHEEL_RADIUS, type WheelLabels } from './sdgCircleLayout'
 
 declare module 'tldraw' {
   interface TLGlobalShapePropsMap {
@@ -71,7 +71,7 @@ function Wheel({ shape, language, placeholder }: { shape: SdgCircleShape; langua
   const { scale, cx, cy } = fitting(shape)
   const themeText = theme.trim() || placeholder || ''
   const themeFit = layoutTheme(themeText, layout.discRadius)
-  const lineHeight = (size: number) => size * 1.15
+  const lineHeight = (size: number) => size * LINE_HEIGHT
   return (
     <g transform={`translate(${cx} ${cy}) scale(${scale})`} fontFamily={FONT_FAMILY} data-sdg-circle={variant}>
       {layout.cells.map((cell) => (
@@ -84,6 +84,7 @@ function Wheel({ shape, language, placeholder }: { shape: SdgCircleShape; langua
           strokeWidth={cell.kind === 'goal' || cell.kind === 'pillar' ? 3 : 5}
           data-sdg={cell.kind === 'goal' ? cell.sdg : undefined}
           data-cell={cell.kind}
+          data-cell-key={cell.key}
         />
       ))}
       <circle r={WHEEL_RADIUS} fill="none" stroke="#ADB5BD" strokeWidth={4} />

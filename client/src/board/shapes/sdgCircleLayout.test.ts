@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PILLARS, SDGS } from '../../../../shared/sdgs'
 import { SDG_CIRCLE_VARIANTS } from '../../../../shared/sdgCircleShape'
-import { layoutTheme, layoutWheel, sectorPath, wrap, type WheelLabels } from './sdgCircleLayout'
+import { LANGUAGES } from '../../../../shared/languages'
+import { CHAR_WIDTH, layoutTheme, layoutWheel, LINE_HEIGHT, sectorPath, wrap, type WheelLabels } from './sdgCircleLayout'
 
 const labels: WheelLabels = { coreTheme: 'Kern', positive: 'Positief', negative: 'Negatief', internal: 'Intern', local: 'Lokaal', global: 'Mondiaal' }
 
@@ -20,6 +21,19 @@ describe('SDG circle layout', () => {
       for (const name of names) expect(name.lines.length, name.lines.join('|')).toBeLessThanOrEqual(3)
     })
   }
+
+  it('fits every goal name into its segment, in every variant and language', () => {
+    for (const variant of SDG_CIRCLE_VARIANTS) {
+      for (const language of LANGUAGES) {
+        for (const name of layoutWheel(variant, language, labels).texts.filter((t) => t.role === 'goal-name')) {
+          const what = `${variant} ${language} goal ${name.sdg}: ${name.lines.join(' | ')} at ${name.fontSize}`
+          expect(name.lines.length * name.fontSize * LINE_HEIGHT, what).toBeLessThanOrEqual(name.room!.across)
+          for (const line of name.lines) expect(line.length * name.fontSize * CHAR_WIDTH, what).toBeLessThanOrEqual(name.room!.along)
+          expect(name.fontSize, what).toBeGreaterThanOrEqual(14)
+        }
+      }
+    }
+  })
 
   it('has the rings each variant is about, named in the gap at the top', () => {
     const bands = (variant: (typeof SDG_CIRCLE_VARIANTS)[number]) => layoutWheel(variant, 'nl', labels).texts.filter((t) => t.role === 'band').map((t) => t.lines.join(' '))

@@ -50,6 +50,8 @@ export interface WheelText {
   fill: string
   sdg?: number
   role: 'goal-number' | 'goal-name' | 'pillar' | 'band' | 'marker' | 'abbreviation' | 'caption'
+  /** The room the text was fitted into (goal names): along its lines, and across them. */
+  room?: { along: number; across: number }
 }
 
 /** Everything to draw. */
@@ -136,19 +138,23 @@ export function wrap(text: string, maxChars: number): string[] {
 }
 
 /** Average glyph width of tldraw's sans font as a share of its size (generous, so text stays inside). */
-const CHAR_WIDTH = 0.54
+export const CHAR_WIDTH = 0.54
 
-/** Text that fits `width` × `lineCount` lines, shrinking the font when it has to. */
-function fit(text: string, width: number, fontSize: number, maxLines: number): { lines: string[]; fontSize: number } {
+/** Line height as a share of the font size. */
+export const LINE_HEIGHT = 1.15
+
+/**
+ * Text wrapped to `width`, shrinking the font until it fits: at most
+ * `maxLines(size)` lines, and no line (not even one long word) wider than `width`.
+ */
+function fit(text: string, width: number, fontSize: number, maxLines: (size: number) => number): { lines: string[]; fontSize: number } {
   let size = fontSize
-  for (let attempt = 0; attempt < 6; attempt++) {
+  for (let attempt = 0; ; attempt++) {
     const maxChars = Math.max(4, Math.floor(width / (size * CHAR_WIDTH)))
     const lines = wrap(text, maxChars)
-    // A single long word ("Kwaliteitsonderwijs") cannot wrap: shrink until it fits too.
-    if (lines.length <= maxLines && lines.every((line) => line.length <= maxChars)) return { lines, fontSize: size }
+    if (attempt >= 6 || (lines.length <= Math.max(1, maxLines(size)) && lines.every((line) => line.length <= maxChars))) return { lines, fontSize: size }
     size = Math.round(size * 0.88)
   }
-  return { lines: wrap(text, Math.max(4, Math.floor(width / (size * CHAR_WIDTH)))), fontSize: size }
 }
 
 /** The sectors around the wheel: one per goal, or one per pillar (goals subdividing it). */
@@ -214,11 +220,13 @@ export function layoutWheel(variant: SdgCircleVariant, language: Language, label
     const rotate = leftHalf ? mid + 90 : mid - 90
     const sign = leftHalf ? -1 : 1
     const anchor = leftHalf ? 'end' : 'start'
-    const arc = (((to - from) * Math.PI) / 180) * ((g1 + g2) / 2)
     texts.push({ key: `goal-number-${number}`, lines: [String(number)], x: sign * (g1 + 18), y: 0, rotate, anchor, fontSize: 44, bold: true, fill: '#FFFFFF', sdg: number, role: 'goal-number' })
-    const nameWidth = g2 - g1 - 100
-    const name = fit(goal.name[language], nameWidth, 26, Math.max(2, Math.min(3, Math.floor(arc / 27))))
-    texts.push({ key: `goal-name-${number}`, lines: name.lines, x: sign * (g1 + 82), y: 0, rotate, anchor, fontSize: name.fontSize, bold: true, fill: '#FFFFFF', sdg: number, role: 'goal-name' })
+    // The lines stack across the sector; it is narrowest where the name starts, near the centre.
+    const nameStart = g1 + 82
+    const innerArc = (((to - from) * Math.PI) / 180) * nameStart * 0.9
+    const room = { along: g2 - nameStart - 18, across: innerArc }
+    const name = fit(goal.name[language], room.along, 26, (size) => Math.min(3, Math.floor(room.across / (size * LINE_HEIGHT))))
+    texts.push({ key: `goal-name-${number}`, lines: name.lines, x: sign * nameStart, y: 0, rotate, anchor, fontSize: name.fontSize, bold: true, fill: '#FFFFFF', sdg: number, role: 'goal-name', room })
   }
 
   // The rings participants put their notes on, tinted with the colour of the goal or pillar.
@@ -234,7 +242,7 @@ export function layoutWheel(variant: SdgCircleVariant, language: Language, label
     }
     cells.push({ key: `gap-${band.key}`, d: sectorPath(band.from, band.to, -start, start), fill: '#F1F3F5', opacity: 1, kind: 'gap' })
     const width = (((GAP_DEGREES * Math.PI) / 180) * band.from) * 0.9
-    const label = fit(band.label, width, 26, 2)
+    const label = fit(band.label, width, 26, () => 2)
     texts.push({ key: `band-${band.key}`, lines: label.lines, x: 0, y: -(band.from + band.to) / 2, rotate: 0, anchor: 'middle', fontSize: label.fontSize, bold: true, fill: '#343A40', role: 'band' })
   }
   cells.push({ key: 'gap-goals', d: sectorPath(g1, g2, -start, start), fill: '#F1F3F5', opacity: 1, kind: 'gap' })
@@ -247,5 +255,5 @@ export function layoutWheel(variant: SdgCircleVariant, language: Language, label
 
 /** The core theme fitted into the centre disc: its lines and font size. */
 export function layoutTheme(theme: string, discRadius: number): { lines: string[]; fontSize: number } {
-  return fit(theme, discRadius * 1.45, 38, 5)
+  return fit(theme, discRadius * 1.45, 38, () => 5)
 }
