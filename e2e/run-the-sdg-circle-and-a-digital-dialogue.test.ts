@@ -80,6 +80,14 @@ describe('the SDG circle and the digital-dialogue board', () => {
     expect(shape).not.toBeNull()
     expect(shape!.isLocked).toBe(true)
     expect(shape!.props).toMatchObject({ variant: 'theme', theme: themeNl['circle.theme'] })
+    // A screen reader hears what it is, in Dutch, with the theme.
+    const aria = await page.evaluate((id) => {
+      const editor = (window as unknown as { __editor: { getShape(id: string): unknown; getShapeUtil(s: unknown): { getAriaDescriptor(s: unknown): string } } }).__editor
+      const s = editor.getShape(id)
+      return editor.getShapeUtil(s).getAriaDescriptor(s)
+    }, shape!.id)
+    expect(aria).toContain(nl.sdgCircle.variantTheme)
+    expect(aria).toContain(themeNl['circle.theme'])
     await page.evaluate((id) => {
       const editor = (window as unknown as { __editor: Editor }).__editor
       editor.zoomToBounds(editor.getShapePageBounds(id), { inset: 40, immediate: true })

@@ -143,7 +143,7 @@ function SdgCircleComponent({ shape }: { shape: SdgCircleShape }) {
   const t = i18next.getFixedT(language)
 
   const onDiscPointerDown = (e: ReactPointerEvent) => {
-    // The select tool may still be finishing the first click (tldraw handles events on the next tick).
+    // Only with the select tool: with the note tool a click on the centre places a note, as anywhere.
     if (readOnly || editor.getCurrentToolId() !== 'select' || e.button !== 0) return
     const now = Date.now()
     if (now - lastDown.current < DOUBLE_CLICK_MS) {
@@ -282,6 +282,13 @@ export class SdgCircleShapeUtil extends ShapeUtil<SdgCircleShape> {
 
   override getText(shape: SdgCircleShape): string {
     return shape.props.theme
+  }
+
+  /** What a screen reader announces for the circle, in the viewer's language. */
+  override getAriaDescriptor(shape: SdgCircleShape): string {
+    const t = i18next.getFixedT(localeOf(this.editor))
+    const variant = { theme: t('sdgCircle.variantTheme'), levels: t('sdgCircle.variantLevels'), pillars: t('sdgCircle.variantPillars') }[shape.props.variant]
+    return t('sdgCircle.ariaLabel', { variant, theme: shape.props.theme })
   }
 
   override getFontFaces(): TLFontFace[] {
