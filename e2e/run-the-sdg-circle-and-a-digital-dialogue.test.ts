@@ -246,6 +246,52 @@ describe('the SDG circle and the digital-dialogue board', () => {
     expect(svg).toContain(themeNl['circle.positive.label'])
     expect(exported.pngType).toBe('image/png')
     expect(exported.pngBytes).toBeGreaterThan(10_000)
+
+    // The PNG of the circle alone, read back pixel by pixel: each goal's segment has its colour, the centre is white.
+    const circleId = (await circle(facilitator))!.id
+    const pixels = await page.evaluate(async (id) => {
+      const editor = (window as unknown as { __editor: Editor & { getShape(id: string): { props: { w: number; h: number } } } }).__editor
+      const { w, h } = editor.getShape(id).props
+      const { blob } = await editor.toImage([id], { format: 'png', padding: 0, scale: 0.5, pixelRatio: 1 })
+      const bitmap = await createImageBitmap(blob)
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height)
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(bitmap, 0, 0)
+      // Mirrors sdgCircleLayout: 30° gap at the top, 17 equal segments, goal ring between radius 240 and 560 of 1000.
+      const at = (radius: number, degrees: number) => {
+        const r = (radius / 1000) * (Math.min(w, h) / 2) * (bitmap.width / w)
+        const a = (degrees * Math.PI) / 180
+        const x = Math.round(bitmap.width / 2 + r * Math.sin(a))
+        const y = Math.round(bitmap.height / 2 - r * Math.cos(a))
+        const [red, green, blue] = ctx.getImageData(x, y, 1, 1).data
+        return `#${[red, green, blue].map((n) => n.toString(16).padStart(2, '0')).join('')}`
+      }
+      const step = 330 / 17
+      return {
+        // Near the outer edge of the goal ring, clear of the number and name written on it.
+        goals: Array.from({ length: 17 }, (_, i) => at(545, 15 + step * i + step * 0.15)),
+        centre: at(120, 200),
+      }
+    }, circleId)
+    SDGS.forEach((goal, i) => expect(pixels.goals[i], `goal ${goal.number} in the PNG`).toBe(goal.color.toLowerCase()))
+    expect(pixels.centre).toBe('#ffffff')
+  })
+
+  it('can be resized by a facilitator who unlocks it, keeping its round shape', async () => {
+    const { page } = facilitator
+    const id = (await circle(facilitator))!.id
+    const size = await page.evaluate((id) => {
+      type Shape = { id: string; type: string; props: { w: number; h: number } }
+      const editor = (window as unknown as {
+        __editor: { getShape(id: string): Shape; updateShape(p: unknown): void; resizeShape(id: string, scale: { x: number; y: number }): void }
+      }).__editor
+      editor.updateShape({ id, type: 'sdg-circle', isLocked: false })
+      editor.resizeShape(id, { x: 0.5, y: 0.5 })
+      const { w, h } = editor.getShape(id).props
+      editor.updateShape({ id, type: 'sdg-circle', isLocked: true })
+      return { w, h }
+    }, id)
+    expect(size).toEqual({ w: 950, h: 950 })
   })
 
   it('opens a digital-dialogue board in Spanish with its welcome, group and harvest frames', async () => {

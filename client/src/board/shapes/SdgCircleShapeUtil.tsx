@@ -18,6 +18,7 @@ import {
   Circle2d,
   DefaultFontFaces,
   HTMLContainer,
+  resizeBox,
   ShapeUtil,
   SVGContainer,
   useEditor,
@@ -25,6 +26,7 @@ import {
   type Geometry2d,
   type TLEditStartInfo,
   type TLFontFace,
+  type TLResizeInfo,
   type TLShape,
 } from 'tldraw'
 import i18next from 'i18next'
@@ -265,6 +267,11 @@ export class SdgCircleShapeUtil extends ShapeUtil<SdgCircleShape> {
 
   override isAspectRatioLocked(): boolean {
     return true
+  }
+
+  /** A facilitator who unlocks the circle can make it bigger or smaller. */
+  override onResize(shape: SdgCircleShape, info: TLResizeInfo<SdgCircleShape>) {
+    return resizeBox(shape, info)
   }
 
   override canEditWhileLocked(): boolean {
