@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import nl from '../client/src/i18n/locales/nl.json'
 import { SDGS } from '../shared/sdgs'
-import { startServer } from '../server/test-utils/startServer'
+import { boardLink, createBoard, startServer } from '../server/test-utils/startServer'
 import themeNl from '../templates/sdg-circle-theme/texts.nl.json'
 import dialogueEs from '../templates/digital-dialogue/texts.es.json'
 import dialogueTemplate from '../templates/digital-dialogue/template.json'
@@ -201,7 +201,11 @@ describe('the SDG circle and the digital-dialogue board', () => {
   })
 
   it('shows the theme live to a partner in Tarija, with the goal names in her own language', async () => {
-    const boardUrl = facilitator.page.url()
+    // The facilitator shares the participant link, as in the session's invitation.
+    const { page } = facilitator
+    await page.getByTestId('share').click()
+    const boardUrl = await page.locator('[data-testid="share-link"][data-role="participant"]').getByTestId('share-url').inputValue()
+    await page.getByTestId('share-close').click()
     const partner = await openPerson(browser, server.url, { name: 'Rosa', language: 'es' })
     try {
       await partner.page.goto(boardUrl)
@@ -295,15 +299,9 @@ describe('the SDG circle and the digital-dialogue board', () => {
   })
 
   it('opens a digital-dialogue board in Spanish with its welcome, group and harvest frames', async () => {
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Diálogo digital 3', language: 'es', template: 'digital-dialogue' }),
-    })
-    expect(res.status).toBe(201)
-    const { id } = (await res.json()) as { id: string }
+    const board = await createBoard(server.url, 'Diálogo digital 3', 'es', 'digital-dialogue')
     const { page } = facilitator
-    await page.goto(`${server.url}/b/${id}`)
+    await page.goto(boardLink(server.url, board, 'facilitator'))
     await waitForBoard(page)
     const frames = await page.evaluate(() =>
       (window as unknown as { __editor: Editor }).__editor
