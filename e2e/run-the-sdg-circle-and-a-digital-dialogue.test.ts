@@ -151,6 +151,19 @@ describe('the SDG circle and the digital-dialogue board', () => {
     expect(await page.locator('[data-sdg-circle] [data-role="theme"]').textContent()).toContain('Regenwater')
   })
 
+  it('lets a keyboard user reach the theme and write it with Enter', async () => {
+    const { page } = facilitator
+    await page.getByTestId('sdg-theme-target').focus()
+    await page.keyboard.press('Enter')
+    const input = page.getByTestId('sdg-theme-input')
+    await input.waitFor({ timeout: 5_000 })
+    expect(await input.inputValue()).toBe('Regenwater opvangen in Tarija en Brasschaat')
+    // Escape leaves the theme as it was.
+    await page.keyboard.press('Escape')
+    await input.waitFor({ state: 'detached' })
+    expect((await circle(facilitator))!.props.theme).toBe('Regenwater opvangen in Tarija en Brasschaat')
+  })
+
   it("takes participants' notes on its rings, while a drag on the wheel does not move it", async () => {
     const { page } = facilitator
     const before = (await circle(facilitator))!

@@ -168,6 +168,16 @@ function SdgCircleComponent({ shape }: { shape: SdgCircleShape }) {
           <div
             data-testid="sdg-theme-target"
             title={readOnly ? undefined : t('sdgCircle.editHint')}
+            // Reachable by keyboard too: a locked shape cannot be selected, so Enter on the shape would not work.
+            role={readOnly ? undefined : 'button'}
+            tabIndex={readOnly ? undefined : 0}
+            aria-label={readOnly ? undefined : t('sdgCircle.editHint')}
+            onKeyDown={(e) => {
+              if (readOnly || (e.key !== 'Enter' && e.key !== ' ')) return
+              e.preventDefault()
+              e.stopPropagation()
+              startEditingTheme(editor, shape)
+            }}
             onPointerDown={onDiscPointerDown}
             style={{
               position: 'absolute',
