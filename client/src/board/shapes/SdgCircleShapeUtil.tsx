@@ -11,7 +11,8 @@
  *
  * Templates place it locked, so notes dropped on it do not drag it along;
  * locked shapes get no pointer hits in tldraw, so the centre disc catches a
- * double-click itself to let the group edit the core theme.
+ * double-click (or Enter, when focused) itself to let the group edit the core
+ * theme, and the util allows editing while locked.
  */
 import { useEffect, useRef, type PointerEvent as ReactPointerEvent } from 'react'
 import {

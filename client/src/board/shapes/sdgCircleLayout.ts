@@ -4,8 +4,8 @@
  * same drawing serves the canvas and tldraw's SVG/PNG export.
  *
  * Drawn in a 2000 × 2000 box centred on (0, 0) (radius 1000), scaled to the
- * shape. Angles run clockwise from 12 o'clock. A gap at the top holds the
- * names of the rings, so a label is readable wherever the wheel is cut off.
+ * shape. Angles run clockwise from 12 o'clock. A gap at the top, where people
+ * start reading, holds the names of the rings.
  */
 import type { Language } from '../../../../shared/languages'
 import { PILLARS, SDG_ABBREVIATION, SDGS } from '../../../../shared/sdgs'
