@@ -16,6 +16,8 @@ export const SessionKeys = {
   presenter: 'presenter',
   spotlight: 'spotlight',
   handsClearedAt: 'handsClearedAt',
+  /** Dot votes (shared/voting.ts), written by the server only. */
+  votes: 'votes',
   viewerPresence: 'viewerPresence',
 } as const
 
