@@ -22,7 +22,9 @@ import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { Link } from '../app/Link'
 import { NotFoundPage } from '../app/NotFoundPage'
-import { currentLanguage } from '../i18n/i18n'
+import { changeLanguage, currentLanguage } from '../i18n/i18n'
+import { getOrganisation, getTimeZone, setOrganisation, setTimeZone } from '../user/identity'
+import { publishProfile } from '../user/profileField'
 import type { AssetProblem } from '../sync/assetStore'
 import { BoardConnection } from '../sync/BoardConnection'
 import { PrivateDocument } from '../sync/PrivateDocument'
@@ -95,6 +97,7 @@ function NeedsLinkPage() {
 function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardKey: string; fromLink: boolean }) {
   const { t, i18n } = useTranslation()
   const [sharing, setSharing] = useState(false)
+  const [profile, setProfile] = useState(() => ({ organisation: getOrganisation(), timeZone: getTimeZone() }))
   useEffect(startServerClock, [])
   const config = useClientConfig()
   const [meta, setMeta] = useState<MetaState>({ kind: 'loading' })
@@ -137,6 +140,10 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       live = false
     }
   }, [boardId, boardKey, fromLink])
+
+  useEffect(() => {
+    if (connection) publishProfile(connection.provider.awareness, { ...profile, language })
+  }, [connection, profile, language])
 
   useEffect(() => {
     const next = new BoardConnection(boardId, boardKey)
@@ -232,9 +239,12 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       <NameDialog
         key={renaming ? 'rename' : 'first'}
         open={!user.hasName || renaming}
-        initialName={user.hasName ? user.name : ''}
-        onSubmit={(name) => {
-          user.rename(name)
+        initial={{ name: user.hasName ? user.name : '', organisation: profile.organisation, language, timeZone: profile.timeZone }}
+        onSubmit={(details) => {
+          user.rename(details.name)
+          setProfile({ organisation: setOrganisation(details.organisation), timeZone: details.timeZone })
+          setTimeZone(details.timeZone)
+          if (details.language !== language) changeLanguage(details.language)
           setRenaming(false)
         }}
         onCancel={user.hasName ? () => setRenaming(false) : undefined}
