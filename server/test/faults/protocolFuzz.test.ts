@@ -28,7 +28,11 @@ import { rawSocket, type RawClose } from './helpers/rawSocket'
 const SEED = runSeed()
 const MAX_MESSAGE_BYTES = 64 * 1024
 const CONNECTIONS = 2000
-const FUZZ_BUDGET_MS = 10_000
+/**
+ * The fuzz runs until CONNECTIONS connections are done; this only caps it on a
+ * machine so loaded that it could not finish (the frame count check then says so).
+ */
+const FUZZ_BUDGET_MS = 45_000
 const PARALLEL = 8
 const ENV = { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), ROOM_IDLE_MS: '300', COMPACT_AFTER_UPDATES: '100000' }
 /** Close codes a fuzzed connection may legitimately end with: ours for bad input, or a normal close we started (4426 only for a bad ?protocol=). */
@@ -324,5 +328,5 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
     }
     const errors = server.stderr().split('\n').filter((line) => line.includes('"level":"error"'))
     expect(errors, 'error log lines after the restarts').toEqual([])
-  })
+  }, 120_000)
 })
