@@ -138,3 +138,53 @@ function lexicographicLess(a: number[], b: number[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i]
   return false
 }
+
+// ---------------------------------------------------------------------------
+// Running breakouts: kept in the board's facilitator-only session state.
+
+/** One group while breakouts run: its name, its copy of the step's frame, its members' user ids. */
+export interface BreakoutGroup {
+  name: string
+  frameId: string
+  members: string[]
+}
+
+export interface Breakouts {
+  /** Changes with every start, so each browser acts on a start once. */
+  id: string
+  status: 'running' | 'ended'
+  rule: MixingRule
+  /** The frame the groups' copies were made from. */
+  sourceFrameId: string
+  groups: BreakoutGroup[]
+  startedAt: number
+}
+
+export const BREAKOUTS_KEY = 'breakouts'
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function parseBreakouts(value: unknown): Breakouts | undefined {
+  if (!isRecord(value) || typeof value.id !== 'string' || (value.status !== 'running' && value.status !== 'ended')) return undefined
+  if (!Array.isArray(value.groups) || typeof value.sourceFrameId !== 'string') return undefined
+  const groups = value.groups.flatMap((g): BreakoutGroup[] =>
+    isRecord(g) && typeof g.name === 'string' && typeof g.frameId === 'string' && Array.isArray(g.members)
+      ? [{ name: g.name, frameId: g.frameId, members: g.members.filter((m): m is string => typeof m === 'string') }]
+      : [],
+  )
+  return {
+    id: value.id,
+    status: value.status,
+    rule: value.rule === 'own-context' ? 'own-context' : 'mixed',
+    sourceFrameId: value.sourceFrameId,
+    groups,
+    startedAt: typeof value.startedAt === 'number' ? value.startedAt : 0,
+  }
+}
+
+/** The group `userId` is in, if any. */
+export function groupOf(breakouts: Breakouts, userId: string): BreakoutGroup | undefined {
+  return breakouts.groups.find((group) => group.members.includes(userId))
+}

@@ -14,6 +14,7 @@ import { SessionTimer } from '../session/SessionTimer'
 import { SignalBar } from '../session/SignalBar'
 import { SpotlightOverlay } from '../session/SpotlightOverlay'
 import { VotingLayer } from '../session/VotingLayer'
+import { BreakoutBar } from '../session/Breakouts'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -24,7 +25,7 @@ import { Link } from '../app/Link'
 import { NotFoundPage } from '../app/NotFoundPage'
 import { changeLanguage, currentLanguage } from '../i18n/i18n'
 import { getOrganisation, getTimeZone, setOrganisation, setTimeZone } from '../user/identity'
-import { publishProfile } from '../user/profileField'
+import { publishProfile, ROLE_FIELD } from '../user/profileField'
 import type { AssetProblem } from '../sync/assetStore'
 import { BoardConnection } from '../sync/BoardConnection'
 import { PrivateDocument } from '../sync/PrivateDocument'
@@ -142,10 +143,6 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   }, [boardId, boardKey, fromLink])
 
   useEffect(() => {
-    if (connection) publishProfile(connection.provider.awareness, { ...profile, language })
-  }, [connection, profile, language])
-
-  useEffect(() => {
     const next = new BoardConnection(boardId, boardKey)
     window.__board = { doc: next.doc, provider: next.provider }
     setConnection(next)
@@ -158,6 +155,12 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
 
   // Offline, the role this browser last had on the board; the server enforces it either way.
   const role: Role = meta.kind === 'found' ? meta.access.role : (knownBoard(boardId)?.role ?? 'participant')
+  useEffect(() => {
+    if (!connection) return
+    publishProfile(connection.provider.awareness, { ...profile, language })
+    connection.provider.awareness.setLocalStateField(ROLE_FIELD, role)
+  }, [connection, profile, language, role])
+
   // A participant's private document (private mode), once we know they are one.
   const [privateDoc, setPrivateDoc] = useState<PrivateDocument | undefined>(undefined)
   const metaKnown = meta.kind !== 'loading'
@@ -359,6 +362,7 @@ function BoardView({
           {role === 'facilitator' ? t('privateMode.bannerFacilitator') : role === 'viewer' ? t('privateMode.bannerViewer') : t('privateMode.banner')}
         </div>
       )}
+      <BreakoutBar editor={editor} breakouts={session.breakouts} myUserId={me.userId} people={people} />
       {presenter.active && (
         <div className="banner banner--info presenter-bar" role="status" data-testid="presenter-bar" data-following={presenter.following || undefined}>
           <span>{presenter.following ? t('session.present.following', { name: presenter.name }) : t('session.present.left', { name: presenter.name })}</span>
@@ -385,7 +389,7 @@ function BoardView({
         </main>
         {(peopleOpen || role === 'facilitator') && (
           <div id="people-panel" className="board-side">
-            {role === 'facilitator' && <FacilitatorPanel boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
+            {role === 'facilitator' && <FacilitatorPanel people={people} boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
             {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
         )}

@@ -9,6 +9,14 @@ import { isTimeZone, MAX_ORGANISATION_LENGTH, type Profile } from './identity'
 
 export const PROFILE_FIELD = 'profile'
 
+/** The role a person's own browser declares (informational: groups leave facilitators out). */
+export const ROLE_FIELD = 'role'
+
+export function readDeclaredRole(state: unknown): string | undefined {
+  const raw = typeof state === 'object' && state !== null ? (state as Record<string, unknown>)[ROLE_FIELD] : undefined
+  return typeof raw === 'string' ? raw : undefined
+}
+
 export function readProfile(state: unknown): Profile | undefined {
   const raw = typeof state === 'object' && state !== null ? (state as Record<string, unknown>)[PROFILE_FIELD] : undefined
   if (typeof raw !== 'object' || raw === null) return undefined
