@@ -19,6 +19,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { LicenceMissingPage } from './LicenceMissingPage'
 import { NameDialog } from './NameDialog'
 import { PeopleList } from './PeopleList'
+import { TemplatePanel } from './templates/TemplatePanel'
 import { Toasts, useToasts } from './Toasts'
 import { useLocalUser } from './useLocalUser'
 import { usePeople } from './usePeople'
@@ -48,6 +49,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   const [incompatible, setIncompatible] = useState<SchemaRelation['kind'] | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
   const [renaming, setRenaming] = useState(false)
+  const [templatesOpen, setTemplatesOpen] = useState(false)
   const [peopleOpen, setPeopleOpen] = useState(() => {
     // Open by default where there is room next to the canvas (laptops), closed on small tablets.
     const roomy = window.innerWidth >= 900
@@ -123,6 +125,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
       editor={editor}
       incompatible={incompatible}
       onRename={() => setRenaming(true)}
+      onOpenTemplates={() => setTemplatesOpen(true)}
       onCopyLink={() => {
         const base = (config?.publicUrl ?? location.origin).replace(/\/+$/, '')
         const url = `${base}/b/${boardId}`
@@ -158,6 +161,13 @@ export function BoardPage({ boardId }: { boardId: string }) {
         }}
         onCancel={user.hasName ? () => setRenaming(false) : undefined}
       />
+      <TemplatePanel
+        open={templatesOpen}
+        editor={editor}
+        boardLanguage={meta.kind === 'found' ? meta.board.language : undefined}
+        onClose={() => setTemplatesOpen(false)}
+        onInserted={(name) => showToast(t('templatePanel.added', { name }))}
+      />
       <Toasts toasts={toasts.list} onDismiss={toasts.dismiss} />
     </BoardView>
   )
@@ -174,6 +184,7 @@ function BoardView({
   editor,
   incompatible,
   onRename,
+  onOpenTemplates,
   onCopyLink,
   renderEditor,
   children,
@@ -185,6 +196,7 @@ function BoardView({
   editor: Editor | null
   incompatible: SchemaRelation['kind'] | null
   onRename: () => void
+  onOpenTemplates: () => void
   onCopyLink: () => void
   renderEditor: (snapshot: Snapshot) => ReactNode
   children: ReactNode
@@ -202,6 +214,18 @@ function BoardView({
           {title}
         </h1>
         <ConnectionIndicator snapshot={snapshot} />
+        {!snapshot.readOnly && (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="open-template-panel"
+            aria-haspopup="dialog"
+            disabled={!editor}
+            onClick={onOpenTemplates}
+          >
+            {t('templatePanel.open')}
+          </button>
+        )}
         <button type="button" className="button button--small" data-testid="copy-link" onClick={onCopyLink}>
           {t('board.copyLink')}
         </button>
