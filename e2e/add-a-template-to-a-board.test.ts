@@ -123,13 +123,18 @@ describe('adding a template to a board from the template panel', () => {
     expect(await page.getByTestId('panel-language').inputValue()).toBe(board.language)
   })
 
-  it('is a keyboard radio group: arrow keys move the choice', async () => {
+  it('is a keyboard radio group: focus starts on the chosen template, arrow keys move the choice', async () => {
     const panel = rosa.page.getByTestId('template-panel')
     const radios = panel.getByRole('radio')
-    await radios.first().focus()
     expect(await radios.first().isChecked()).toBe(true)
+    const focusedId = () => rosa.page.evaluate(() => document.activeElement?.closest('[data-template-id]')?.getAttribute('data-template-id'))
+    expect(await eventually(focusedId, (id) => id === templates[0]!.id)).toBe(templates[0]!.id)
     await rosa.page.keyboard.press('ArrowDown')
     expect(await radios.nth(1).isChecked()).toBe(true)
+    expect(await focusedId()).toBe(templates[1]!.id)
+    // Its accessible name says what it is: name, purpose, time and group size.
+    const name = await radios.nth(1).evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? '')
+    expect(name).toContain(templates[1]!.texts.es.purpose)
   })
 
   it('adds the Stakeholder Analysis in Dutch beside the Focus Sharpener, overlapping nothing, and shows it', async () => {
@@ -236,5 +241,25 @@ describe('the template gallery on the home page', () => {
     // One column on a narrow screen: nothing sticks out sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
     expect(await gallery.locator('legend').textContent()).toBe(esUi.home.createTemplateLabel)
+  })
+
+  it('opens the template panel on a phone too: the button is not hidden under the header, the gallery is one column', async () => {
+    const { page } = lucia
+    const res = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Diálogo digital, sesión 2', language: 'es' }),
+    })
+    const board = (await res.json()) as BoardMeta
+    await page.goto(`${server.url}/b/${board.id}`)
+    await waitForBoard(page)
+    // Playwright refuses to click a button another element covers.
+    await page.getByTestId('open-template-panel').click({ timeout: 5_000 })
+    const options = page.getByTestId('template-panel').locator('[data-testid="template-option"]')
+    await options.nth(1).waitFor()
+    const [first, second] = [await options.nth(0).boundingBox(), await options.nth(1).boundingBox()]
+    expect(second!.x).toBe(first!.x)
+    expect(second!.y).toBeGreaterThan(first!.y)
+    expect(first!.x + first!.width).toBeLessThanOrEqual(360)
   })
 })

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../../shared/languages'
@@ -57,6 +57,14 @@ export function TemplatePanel({
     }
   }, [open, boardLanguage])
 
+  // Keyboard users start on the chosen template (arrow keys then move through the gallery), not on
+  // whatever the dialog found focusable while the list was still loading.
+  const form = useRef<HTMLFormElement>(null)
+  const ready = open && list.kind === 'ready'
+  useEffect(() => {
+    if (ready) form.current?.querySelector<HTMLInputElement>('input[type="radio"]:checked')?.focus()
+  }, [ready])
+
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (busy || !editor || !chosen) return
@@ -79,7 +87,7 @@ export function TemplatePanel({
 
   return (
     <Dialog open={open} title={t('templatePanel.title')} testId="template-panel" onCancel={busy ? undefined : onClose}>
-      <form onSubmit={(event) => void submit(event)} noValidate className="template-panel">
+      <form ref={form} onSubmit={(event) => void submit(event)} noValidate className="template-panel">
         <p className="hint">{t('templatePanel.intro')}</p>
         {list.kind === 'loading' && <p role="status">{t('templatePanel.loading')}</p>}
         {list.kind === 'failed' && (
