@@ -9,6 +9,7 @@
  * `static migrations`, `getDefaultProps()`).
  */
 import { createTLSchema, defaultShapeSchemas, type SchemaPropsInfo } from '@tldraw/tlschema'
+import { SDG_CIRCLE_TYPE, sdgCircleShape } from './sdgCircleShape'
 
 /** Everything the schema and templates need to know about one of our shapes. */
 export interface CustomShapeDefinition {
@@ -19,7 +20,9 @@ export interface CustomShapeDefinition {
 }
 
 /** Our custom shapes by shape type. */
-export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {}
+export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {
+  [SDG_CIRCLE_TYPE]: sdgCircleShape,
+}
 
 /** The schema every board is written with. */
 export function createBoardSchema() {

@@ -1,6 +1,8 @@
 /** The express application: API, health check, images and the web client. */
 import express, { type Express } from 'express'
 import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
+import type * as Y from 'yjs'
+import type { BoardAccessControl } from '../access/boardAccess'
 import type { Config } from '../config'
 import type { Logger } from '../log'
 import type { RoomStats } from '../room/RoomManager'
@@ -11,12 +13,20 @@ import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
 import { errorHandler, notFound } from './errors'
 import { templatesRoutes } from './templatesRoutes'
+import { votesRoutes } from './votesRoutes'
 
 /** Everything the HTTP layer depends on. */
 export interface AppDeps {
   config: Config
   storage: Storage
-  rooms: { stats(): RoomStats; closeBoard(boardId: string): void }
+  access: BoardAccessControl
+  rooms: {
+    stats(): RoomStats
+    closeBoard(boardId: string): void
+    revokeKey(boardId: string, key: string): void
+    readBoard<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T | undefined>
+    changeBoard(boardId: string, change: (doc: Y.Doc) => void): Promise<boolean>
+  }
   log: Logger
   /** Directory of the built client (dist/client). */
   clientDir: string
@@ -26,7 +36,7 @@ export interface AppDeps {
 }
 
 /** Builds the express app; it does not listen. */
-export function createApp({ config, storage, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
+export function createApp({ config, storage, access, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -44,9 +54,17 @@ export function createApp({ config, storage, rooms, log, clientDir, templates = 
   app.get('/api/config', (_req, res) => {
     res.json(clientConfig)
   })
+  // The server's clock, so browsers can agree on countdowns whatever their own clocks say (shared/clock.ts).
+  app.get('/api/time', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ now: Date.now() })
+  })
   app.use('/api/templates', templatesRoutes(templates))
-  app.use('/api/boards', boardsRoutes({ storage, templates, closeBoard: (id) => rooms.closeBoard(id) }))
-  app.use('/api', assetsRoutes({ storage, maxAssetBytes: config.maxAssetBytes }))
+  app.use(
+    '/api/boards',
+    boardsRoutes({ storage, access, templates, closeBoard: (id) => rooms.closeBoard(id), revokeKey: (id, key) => rooms.revokeKey(id, key) }),
+  )
+  app.use('/api/boards', votesRoutes({ storage, access, rooms }))
+  app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))
   app.use(errorHandler(log))

@@ -11,6 +11,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { isRole, type Role } from '../../../shared/access'
 import type { BoardMeta } from '../../../shared/api'
 import { isLanguage } from '../../../shared/languages'
 import type { SqliteSynchronous } from '../config'
@@ -102,13 +103,38 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
     ),
     getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+    deleteBallots: db.prepare<[string, string, string]>('DELETE FROM ballots WHERE board_id = ? AND vote_id = ? AND voter = ?'),
+    insertBallot: db.prepare<[string, string, string, string, string, number]>(
+      'INSERT INTO ballots (board_id, vote_id, voter, name, shape_id, count) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    voterBallots: db.prepare<[string, string, string], { shape_id: string; count: number }>(
+      'SELECT shape_id, count FROM ballots WHERE board_id = ? AND vote_id = ? AND voter = ?',
+    ),
+    voteBallots: db.prepare<[string, string], { voter: string; name: string; shape_id: string; count: number }>(
+      'SELECT voter, name, shape_id, count FROM ballots WHERE board_id = ? AND vote_id = ?',
+    ),
+    insertKey: db.prepare<[string, string, string, number]>('INSERT INTO board_keys (board_id, role, key, created_at) VALUES (?, ?, ?, ?)'),
+    getKeys: db.prepare<[string], { role: string; key: string }>('SELECT role, key FROM board_keys WHERE board_id = ?'),
+    setKey: db.prepare<[string, number, string, string]>('UPDATE board_keys SET key = ?, created_at = ? WHERE board_id = ? AND role = ?'),
   }
 
-  const createBoard = db.transaction((meta: BoardMeta, snapshot: Uint8Array) => {
+  const createBoard = db.transaction((meta: BoardMeta, snapshot: Uint8Array, keys: Record<Role, string>) => {
     const { id, title, language, createdAt, updatedAt } = meta
     statements.insertBoard.run({ id, title, language, createdAt, updatedAt })
     statements.upsertSnapshot.run(meta.id, blob(snapshot), 0)
+    for (const [role, key] of Object.entries(keys)) statements.insertKey.run(id, role, key, createdAt)
   })
+  const putBallots = db.transaction((boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>) => {
+    statements.deleteBallots.run(boardId, voteId, voter)
+    for (const [shapeId, count] of Object.entries(votes)) if (count > 0) statements.insertBallot.run(boardId, voteId, voter, name, shapeId, count)
+  })
+  const getBoardKeys = (id: string): Record<Role, string> | undefined => {
+    const rows = statements.getKeys.all(id)
+    if (rows.length === 0) return undefined
+    const keys = {} as Record<Role, string>
+    for (const { role, key } of rows) if (isRole(role)) keys[role] = key
+    return keys
+  }
   const appendUpdate = db.transaction((boardId: string, update: Uint8Array, now: number): number => {
     const seq = Number(statements.insertUpdate.run(boardId, blob(update)).lastInsertRowid)
     statements.touchBoard.run(now, boardId)
@@ -140,7 +166,9 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
   }
 
   return {
-    createBoard: (meta, snapshot) => guard('create board', () => createBoard(meta, snapshot)),
+    createBoard: (meta, snapshot, keys) => guard('create board', () => createBoard(meta, snapshot, keys)),
+    getBoardKeys: (id) => guard('read board keys', () => getBoardKeys(id)),
+    setBoardKey: (id, role, key, now) => guard('rotate board key', () => statements.setKey.run(key, now, id, role).changes > 0),
     listBoards: () => guard('list boards', () => statements.listBoards.all().map(toBoardMeta)),
     getBoard: (id) =>
       guard('get board', () => {
@@ -158,6 +186,11 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     loadDocument: (boardId) => guard('load document', () => loadDocument(boardId)),
     appendUpdate: (boardId, update, now) => guard('append update', () => appendUpdate(boardId, update, now)),
     compact: (boardId, snapshot, uptoSeq) => guard('compact', () => compact(boardId, snapshot, uptoSeq)),
+    putBallots: (boardId, voteId, voter, name, votes) => guard('store ballot', () => putBallots(boardId, voteId, voter, name, votes)),
+    getBallots: (boardId, voteId, voter) =>
+      guard('read ballots', () => Object.fromEntries(statements.voterBallots.all(boardId, voteId, voter).map((row) => [row.shape_id, row.count]))),
+    allBallots: (boardId, voteId) =>
+      guard('read ballots', () => statements.voteBallots.all(boardId, voteId).map((row) => ({ voter: row.voter, name: row.name, shapeId: row.shape_id, count: row.count }))),
     putAsset: ({ id, boardId, mimeType, data, createdAt }: StoredAsset) =>
       guard('store image', () => void statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt })),
     getAsset: (id) =>

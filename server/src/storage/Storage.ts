@@ -3,6 +3,7 @@
  * asynchronous interface (in the spirit of Hocuspocus' fetch/store), so a
  * PostgreSQL adapter can replace SQLite without touching rooms or HTTP.
  */
+import type { Role } from '../../../shared/access'
 import type { BoardMeta } from '../../../shared/api'
 import type { LoadedDocument } from '../room/RoomPersistence'
 
@@ -28,11 +29,15 @@ export class StorageUnavailableError extends Error {
 
 /** Board metadata, documents and assets. */
 export interface Storage {
-  /** Creates a board with its seeded document snapshot, atomically. */
-  createBoard(meta: BoardMeta, snapshot: Uint8Array): Promise<void>
-  /** All boards, most recently updated first. */
+  /** Creates a board with its seeded document snapshot and its key per role, atomically. */
+  createBoard(meta: BoardMeta, snapshot: Uint8Array, keys: Record<Role, string>): Promise<void>
+  /** All boards, most recently updated first (operators' tools; not exposed over HTTP). */
   listBoards(): Promise<BoardMeta[]>
   getBoard(id: string): Promise<BoardMeta | undefined>
+  /** A board's key per role; undefined when the board does not exist. */
+  getBoardKeys(id: string): Promise<Record<Role, string> | undefined>
+  /** Replaces one role's key (rotation); false when the board does not exist. */
+  setBoardKey(id: string, role: Role, key: string, now: number): Promise<boolean>
   /** Renames a board and marks it updated; undefined when it does not exist. */
   renameBoard(id: string, title: string, now: number): Promise<BoardMeta | undefined>
   /** Deletes a board with its document and assets; false when it did not exist. */
@@ -46,6 +51,13 @@ export interface Storage {
   appendUpdate(boardId: string, update: Uint8Array, now: number): Promise<number>
   /** Replaces the snapshot and deletes log entries with seq <= uptoSeq, in one transaction. */
   compact(boardId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+
+  /** Replaces one voter's votes in a vote (all their items at once). */
+  putBallots(boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>): Promise<void>
+  /** One voter's votes in a vote. */
+  getBallots(boardId: string, voteId: string, voter: string): Promise<Record<string, number>>
+  /** Every ballot of a vote (for the tally). */
+  allBallots(boardId: string, voteId: string): Promise<{ voter: string; name: string; shapeId: string; count: number }[]>
 
   putAsset(asset: StoredAsset): Promise<void>
   getAsset(id: string): Promise<StoredAsset | undefined>
