@@ -9,10 +9,9 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BoardMeta } from '../shared/api'
 import type { TemplateSummary } from '../shared/templates'
 import esUi from '../client/src/i18n/locales/es.json'
-import { startServer } from '../server/test-utils/startServer'
+import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
 import stakeholdersNl from '../templates/stakeholder-analysis/texts.nl.json'
 import focusEn from '../templates/focus-sharpener/texts.en.json'
 import { addNote, eventually, waitForBoard } from './support/board'
@@ -64,25 +63,19 @@ describe('adding a template to a board from the template panel', () => {
   let browser: Browser
   let rosa: Person
   let wim: Person
-  let board: BoardMeta
+  let board: CreatedBoard
   let before: Placed[]
   let templates: TemplateSummary[]
 
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Water dialogue Tarija–Leuven', language: 'en', template: 'focus-sharpener' }),
-    })
-    expect(res.status).toBe(201)
-    board = (await res.json()) as BoardMeta
+    board = await createBoard(server.url, 'Water dialogue Tarija–Leuven', 'en', 'focus-sharpener')
     templates = (await (await fetch(`${server.url}/api/templates`)).json()) as TemplateSummary[]
     rosa = await openPerson(browser, server.url, { name: 'Rosa (Tarija)', language: 'es' })
     wim = await openPerson(browser, server.url, { name: 'Wim (Leuven)', language: 'nl' })
-    const url = `${server.url}/b/${board.id}`
-    await Promise.all([rosa.page.goto(url), wim.page.goto(url)])
+    // Rosa facilitates; Wim joins with the participants' link.
+    await Promise.all([rosa.page.goto(boardLink(server.url, board, 'facilitator')), wim.page.goto(boardLink(server.url, board, 'participant'))])
     await Promise.all([waitForBoard(rosa.page), waitForBoard(wim.page)])
   })
 
@@ -245,13 +238,8 @@ describe('the template gallery on the home page', () => {
 
   it('opens the template panel on a phone too: the button is not hidden under the header, the gallery is one column', async () => {
     const { page } = lucia
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Diálogo digital, sesión 2', language: 'es' }),
-    })
-    const board = (await res.json()) as BoardMeta
-    await page.goto(`${server.url}/b/${board.id}`)
+    const board = await createBoard(server.url, 'Diálogo digital, sesión 2', 'es')
+    await page.goto(boardLink(server.url, board, 'participant'))
     await waitForBoard(page)
     // Playwright refuses to click a button another element covers.
     await page.getByTestId('open-template-panel').click({ timeout: 5_000 })
