@@ -154,6 +154,45 @@ describe('a facilitator runs a session', () => {
     expect(await participant.page.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('false')
   })
 
+  it('runs a dot vote: participants spend their votes, counts stay hidden until the facilitator reveals them', async () => {
+    await withEditor(
+      facilitator.page,
+      `editor.createShape({ id: 'shape:vote-frame', type: 'frame', x: 2000, y: 0, props: { w: 900, h: 400, name: 'Prioridades' } });
+       for (const [i, text] of ['Agua', 'Parques', 'Buses'].entries()) editor.createShape({ id: 'shape:idea-' + i, type: 'note', x: 2050 + i * 280, y: 100, props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] } } });
+       editor.select('shape:vote-frame'); editor.zoomToSelection()`,
+    )
+    await facilitator.page.getByTestId('vote-per-person').fill('2')
+    await facilitator.page.getByTestId('vote-start').click()
+    await facilitator.page.getByTestId('vote-open').waitFor()
+
+    const { page } = participant
+    await page.getByTestId('voting-bar').waitFor()
+    await setCamera(participant, { x: -1900, y: 100, z: 1 })
+    const plus = (id: string) => page.locator(`[data-testid="vote-controls"][data-shape-id="${id}"] [data-testid="vote-plus"]`)
+    await plus('shape:idea-1').click()
+    await eventually(() => page.getByTestId('voting-bar').getAttribute('data-remaining'), (v) => v === '1')
+    await plus('shape:idea-1').click()
+    await eventually(() => page.getByTestId('voting-bar').getAttribute('data-remaining'), (v) => v === '0')
+    expect(await plus('shape:idea-2').isDisabled()).toBe(true)
+    // The facilitator votes too; still no count anywhere.
+    await setCamera(facilitator, { x: -1900, y: 100, z: 1 })
+    await facilitator.page.locator('[data-testid="vote-controls"][data-shape-id="shape:idea-0"] [data-testid="vote-plus"]').click()
+    await facilitator.page.waitForTimeout(300)
+    for (const person of [facilitator, participant, viewer]) expect(await person.page.getByTestId('vote-badge').count()).toBe(0)
+
+    await facilitator.page.getByTestId('vote-reveal').click()
+    for (const person of [facilitator, participant, viewer]) {
+      await person.page.getByTestId('vote-results').waitFor()
+      const ranked = await person.page.getByTestId('vote-result').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-shape-id'), row.getAttribute('data-count')]))
+      expect(ranked).toEqual([
+        ['shape:idea-1', '2'],
+        ['shape:idea-0', '1'],
+      ])
+    }
+    await setCamera(viewer, { x: -1900, y: 100, z: 1 })
+    expect(await viewer.page.locator('[data-testid="vote-badge"][data-shape-id="shape:idea-1"]').textContent()).toBe('2')
+  })
+
   it('made no request to any host but its own', () => {
     for (const person of [facilitator, participant, viewer]) expect(person.foreignRequests).toEqual([])
   })

@@ -13,6 +13,7 @@ import { startServerClock } from '../session/serverClock'
 import { SessionTimer } from '../session/SessionTimer'
 import { SignalBar } from '../session/SignalBar'
 import { SpotlightOverlay } from '../session/SpotlightOverlay'
+import { VotingLayer } from '../session/VotingLayer'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -174,6 +175,8 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   return (
     <BoardView
       connection={connection}
+      boardId={boardId}
+      boardKey={boardKey}
       role={role}
       me={{ userId: createUserId(user.id), name: user.name }}
       onSummoned={(by) => showToast(t('session.summon.received', { name: by }))}
@@ -263,6 +266,8 @@ type Snapshot = ReturnType<BoardConnection['getSnapshot']>
 /** Layout of the board page; re-renders with the connection's state. */
 function BoardView({
   connection,
+  boardId,
+  boardKey,
   role,
   me,
   onSummoned,
@@ -279,6 +284,8 @@ function BoardView({
   children,
 }: {
   connection: BoardConnection
+  boardId: string
+  boardKey: string
   role: Role
   me: { userId: string; name: string }
   onSummoned: (by: string) => void
@@ -364,11 +371,14 @@ function BoardView({
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
           {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {editor && (
+            <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
+          )}
           {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>
         {(peopleOpen || role === 'facilitator') && (
           <div id="people-panel" className="board-side">
-            {role === 'facilitator' && <FacilitatorPanel doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
+            {role === 'facilitator' && <FacilitatorPanel boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
             {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
         )}

@@ -17,6 +17,7 @@ import {
   type Summon,
   type TimerState,
 } from '../../../shared/session'
+import { parseVotes, type Vote } from '../../../shared/voting'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -25,6 +26,8 @@ export interface SessionState {
   spotlight: Spotlight | undefined
   handsClearedAt: number
   viewerPresence: boolean
+  /** Dot votes, oldest first. */
+  votes: Vote[]
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -37,6 +40,7 @@ export function readSession(doc: Y.Doc): SessionState {
     spotlight: parseSpotlight(map.get(SessionKeys.spotlight)),
     handsClearedAt: typeof cleared === 'number' ? cleared : 0,
     viewerPresence: map.get(SessionKeys.viewerPresence) === true,
+    votes: parseVotes(map.get(SessionKeys.votes)),
   }
 }
 
