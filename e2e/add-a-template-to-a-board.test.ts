@@ -236,7 +236,7 @@ describe('the template gallery on the home page', () => {
     expect(await gallery.locator('legend').textContent()).toBe(esUi.home.createTemplateLabel)
   })
 
-  it('opens the template panel on a phone too: the button is not hidden under the header, the gallery is one column', async () => {
+  it('opens the template panel on a phone too (button not hidden under the header, gallery in one column); viewers get no button', async () => {
     const { page } = lucia
     const board = await createBoard(server.url, 'Diálogo digital, sesión 2', 'es')
     await page.goto(boardLink(server.url, board, 'participant'))
@@ -249,5 +249,12 @@ describe('the template gallery on the home page', () => {
     expect(second!.x).toBe(first!.x)
     expect(second!.y).toBeGreaterThan(first!.y)
     expect(first!.x + first!.width).toBeLessThanOrEqual(360)
+
+    // Someone with the viewers' link can look, not add: no template button.
+    await page.goto(boardLink(server.url, board, 'viewer'))
+    await page.reload() // a new fragment alone does not reload the page
+    await waitForBoard(page)
+    await page.getByTestId('read-only').waitFor()
+    expect(await page.getByTestId('open-template-panel').count()).toBe(0)
   })
 })

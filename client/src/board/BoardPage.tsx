@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
-import { keyFromFragment, type Role } from '../../../shared/access'
+import { canEditContent, keyFromFragment, type Role } from '../../../shared/access'
 import type { BoardAccess } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
@@ -317,7 +317,8 @@ function BoardView({
         </h1>
         <SessionTimer timer={session.timer} />
         <ConnectionIndicator snapshot={snapshot} />
-        {!snapshot.readOnly && (
+        {/* Viewers cannot add anything; the role also covers the time before the server's hello. */}
+        {canEditContent(role) && !snapshot.readOnly && (
           <button
             type="button"
             className="button button--small"
