@@ -9,6 +9,7 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PREVIEW_PALETTE } from '../shared/templatePreview'
 import type { TemplateSummary } from '../shared/templates'
 import esUi from '../client/src/i18n/locales/es.json'
 import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
@@ -228,6 +229,15 @@ describe('the template gallery on the home page', () => {
       }
       const preview = option.getByTestId('template-preview')
       expect(await preview.locator('rect, ellipse').count()).toBe(template.preview.boxes.length)
+      // Drawn in the template's own colours: each frame outlined, each area filled, as tldraw paints them.
+      const frames = template.preview.boxes.filter((b) => b.kind === 'frame')
+      expect(await preview.locator('[data-kind="frame"]').evaluateAll((els) => els.map((el) => el.getAttribute('stroke')))).toEqual(
+        frames.map((f) => PREVIEW_PALETTE[f.color].solid),
+      )
+      const areas = template.preview.boxes.filter((b) => b.kind === 'area')
+      expect(await preview.locator('[data-kind="area"]').evaluateAll((els) => els.map((el) => el.getAttribute('fill')))).toEqual(
+        areas.map((a) => PREVIEW_PALETTE[a.color].semi),
+      )
       const size = await preview.boundingBox()
       expect(size!.width).toBeGreaterThan(150)
     }
