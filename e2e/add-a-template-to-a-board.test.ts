@@ -192,6 +192,39 @@ describe('adding a template to a board from the template panel', () => {
     expect(wimAfter.map((s) => s.id).sort()).toEqual(before.map((s) => s.id).sort())
   })
 
+  it('keeps two templates added at the same moment apart, the same way on both screens', async () => {
+    /** Adds a template through the panel, in the board's language. */
+    const add = async (person: Person, id: string) => {
+      await person.page.getByTestId('open-template-panel').click()
+      const panel = person.page.getByTestId('template-panel')
+      await panel.locator(`[data-testid="template-option"][data-template-id="${id}"]`).click()
+      await person.page.getByTestId('panel-insert').click()
+      await panel.waitFor({ state: 'hidden' })
+    }
+    const groups = async (person: Person) => {
+      const shapes = (await placed(person)).filter((s) => s.parentId === 'page:page')
+      const of = (template: string) => shapes.filter((s) => s.template === template).map((s) => s.bounds)
+      return { rosa: of('ambition-setter'), wim: of('process-designer'), before: shapes.filter((s) => before.some((b) => b.id === s.id)).map((s) => s.bounds) }
+    }
+    // Wim's connection drops for a moment; meanwhile each adds a template beside what they can see.
+    await wim.page.evaluate(() => (window as unknown as { __board: { provider: { disconnect(): void } } }).__board.provider.disconnect())
+    await wim.page.locator('[data-testid="connection-status"]:not([data-status="online"])').waitFor()
+    await add(wim, 'process-designer')
+    await add(rosa, 'ambition-setter')
+    const apartBefore = [await groups(rosa), await groups(wim)]
+    // Both chose the same spot: right of the Focus Sharpener and Rosa's note.
+    expect(union(apartBefore[1]!.wim).x).toBe(union(apartBefore[0]!.rosa).x)
+
+    await wim.page.evaluate(() => (window as unknown as { __board: { provider: { connect(): void } } }).__board.provider.connect())
+    const settled = (g: Awaited<ReturnType<typeof groups>>) =>
+      g.rosa.length > 0 && g.wim.length > 0 && !overlap(union(g.rosa), union(g.wim)) && !g.before.some((b) => overlap(b, union(g.rosa)) || overlap(b, union(g.wim)))
+    const onRosa = await eventually(() => groups(rosa), settled)
+    const onWim = await eventually(() => groups(wim), (g) => settled(g) && JSON.stringify(g) === JSON.stringify(onRosa))
+    expect(settled(onRosa)).toBe(true)
+    // One of the two moved, and both screens show the same board.
+    expect(onWim).toEqual(onRosa)
+  })
+
   it('made no request to any host but its own', () => {
     expect(rosa.foreignRequests).toEqual([])
     expect(wim.foreignRequests).toEqual([])

@@ -8,6 +8,7 @@ import { Dialog } from '../../app/Dialog'
 import { currentLanguage } from '../../i18n/i18n'
 import { TemplateGallery } from '../../templates/TemplateGallery'
 import { insertTemplate, showInserted } from './insertTemplate'
+import { keepInsertionsApart } from './keepInsertionsApart'
 import { loadTemplate } from './loadTemplate'
 
 type ListState = { kind: 'loading' } | { kind: 'ready'; templates: TemplateListEntry[] } | { kind: 'failed' }
@@ -57,6 +58,18 @@ export function TemplatePanel({
     }
   }, [open, boardLanguage])
 
+  // Someone else's template added at the same moment can land on ours; one of the two gives way.
+  const apart = useRef<ReturnType<typeof keepInsertionsApart> | null>(null)
+  useEffect(() => {
+    if (!editor) return
+    const guard = keepInsertionsApart(editor)
+    apart.current = guard
+    return () => {
+      guard.dispose()
+      if (apart.current === guard) apart.current = null
+    }
+  }, [editor])
+
   // Keyboard users start on the chosen template (arrow keys then move through the gallery), not on
   // whatever the dialog found focusable while the list was still loading.
   const form = useRef<HTMLFormElement>(null)
@@ -78,6 +91,7 @@ export function TemplatePanel({
     }
     const inserted = insertTemplate(editor, template.value, language)
     if (!inserted) return setProblem(t('board.readOnly'))
+    apart.current?.track(inserted)
     onClose()
     showInserted(editor, inserted)
     // Back to the canvas, so the next key (Ctrl+Z included) goes to the board.

@@ -10,9 +10,12 @@ import type { Language } from '../../../../shared/languages'
 import { placeBeside, templateBounds, unionOf, type Box } from '../../../../shared/templatePlacement'
 import { instantiateTemplate, type LoadedTemplate } from '../../../../shared/templates'
 
-/** What an insertion placed: every shape id, and the page box it covers. */
+/** What an insertion placed: every shape id, the top-level ones, its nonce and page, and the page box it covers. */
 export interface InsertedTemplate {
   ids: TLShapeId[]
+  topLevelIds: TLShapeId[]
+  nonce: string
+  pageId: string
   bounds: Box
 }
 
@@ -37,10 +40,11 @@ export function insertTemplate(editor: Editor, template: LoadedTemplate, languag
   const origin = placeBeside(existing, templateBounds(template.definition))
   const topLevel = editor.getSortedChildIdsForParent(pageId)
   const top = topLevel.length ? editor.getShape(topLevel[topLevel.length - 1]!)?.index : undefined
+  const insertion = nonce()
   const records = instantiateTemplate(template.definition, template.texts[language], language, origin, {
     pageId,
     indexAbove: top ?? null,
-    nonce: nonce(),
+    nonce: insertion,
   })
   // The records are full shape records; createShapes takes them as partials (without typeName).
   const shapes = records.map(({ typeName: _typeName, ...shape }) => shape as unknown as TLShapePartial)
@@ -49,12 +53,13 @@ export function insertTemplate(editor: Editor, template: LoadedTemplate, languag
     editor.createShapes(shapes)
   })
   const ids = shapes.map((shape) => shape.id)
-  const placed = ids.filter((id) => editor.getShape(id)?.parentId === pageId).flatMap((id) => {
+  const topLevelIds = ids.filter((id) => editor.getShape(id)?.parentId === pageId)
+  const placed = topLevelIds.flatMap((id) => {
     const bounds = editor.getShapePageBounds(id)
     return bounds ? [{ x: bounds.x, y: bounds.y, w: bounds.w, h: bounds.h }] : []
   })
   const bounds = templateBounds(template.definition)
-  return { ids, bounds: unionOf(placed) ?? { ...bounds, x: origin.x + bounds.x, y: origin.y + bounds.y } }
+  return { ids, topLevelIds, nonce: insertion, pageId, bounds: unionOf(placed) ?? { ...bounds, x: origin.x + bounds.x, y: origin.y + bounds.y } }
 }
 
 /** Moves the camera to show an inserted template whole (never zooming in past 100 %); tldraw skips the animation for reduced motion. */
