@@ -9,7 +9,7 @@ describe('insertionNonce', () => {
     if (!catalog.ok) throw new Error(catalog.error)
     const template = catalog.value.get('stakeholder-analysis')!
     const records = instantiateTemplate(template.definition, template.texts.en, 'en', { x: 0, y: 0 }, { nonce: 'k3x9q2' })
-    for (const record of records) expect(insertionNonce(record as { id: string; meta: Record<string, unknown> })).toBe('k3x9q2')
+    for (const record of records) expect(insertionNonce(record as unknown as { id: string; meta: Record<string, unknown> })).toBe('k3x9q2')
   })
 
   it('says nothing about shapes that did not come from a template', () => {
