@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { eventually, setCamera, viewportCenter, waitForBoard } from './support/board'
+import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -191,6 +191,30 @@ describe('a facilitator runs a session', () => {
     }
     await setCamera(viewer, { x: -1900, y: 100, z: 1 })
     expect(await viewer.page.locator('[data-testid="vote-badge"][data-shape-id="shape:idea-1"]').textContent()).toBe('2')
+  })
+
+  it('keeps participants\' notes private until the facilitator reveals them all', async () => {
+    await facilitator.page.getByTestId('private-start').click()
+    await participant.page.getByTestId('private-mode').waitFor()
+    await setCamera(participant, { x: 0, y: 0, z: 1 })
+    await addNote(participant.page, 640, 420, 'Idea privada de Pablo')
+    // Pablo sees his note; nobody else's browser has received it.
+    expect(await eventually(() => noteTexts(participant.page), (texts) => texts.includes('Idea privada de Pablo'))).toContain('Idea privada de Pablo')
+    await facilitator.page.waitForTimeout(800)
+    for (const person of [facilitator, viewer]) {
+      expect(await noteTexts(person.page)).not.toContain('Idea privada de Pablo')
+      const everything = await person.page.evaluate(() => JSON.stringify(window.__board!.doc.getMap('tl_records').toJSON()))
+      expect(everything).not.toContain('Idea privada')
+    }
+    await facilitator.page.getByTestId('private-reveal').click()
+    for (const person of [facilitator, viewer, participant]) {
+      expect(await eventually(() => noteTexts(person.page), (texts) => texts.includes('Idea privada de Pablo'))).toContain('Idea privada de Pablo')
+      await person.page.getByTestId('private-mode').waitFor({ state: 'detached' })
+    }
+    // Now an ordinary note: Pablo's later edits reach everyone.
+    const id = await withEditor<string>(participant.page, `const note = editor.getCurrentPageShapes().find((s) => s.type === 'note' && editor.getShapeUtil(s).getText(s) === 'Idea privada de Pablo'); editor.updateShape({ id: note.id, type: 'note', x: note.x + 300 }); return note.id`)
+    const movedX = await withEditor<number>(participant.page, `return editor.getShape(${JSON.stringify(id)}).x`)
+    await eventually(() => withEditor<number>(facilitator.page, `return editor.getShape(${JSON.stringify(id)})?.x`), (x) => x === movedX)
   })
 
   it('made no request to any host but its own', () => {

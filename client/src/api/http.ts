@@ -256,3 +256,13 @@ export async function fetchMyVotes(boardId: string, key: string, voteId: string,
   const votes = parseMyVotes(result.value)
   return votes ? ok(votes) : err({ code: 'unknown' })
 }
+
+/** Reveals every participant's private notes and ends private mode (facilitators). */
+export async function revealPrivateNotes(boardId: string, key: string): Promise<Result<{ revealed: number; people: number }, CallError>> {
+  const result = await call(`/api/boards/${boardId}/private/reveal`, withKey(key, { method: 'POST' }))
+  if (!result.ok) return result
+  const value = result.value
+  return isRecord(value) && typeof value.revealed === 'number' && typeof value.people === 'number'
+    ? ok({ revealed: value.revealed, people: value.people })
+    : err({ code: 'unknown' })
+}

@@ -25,6 +25,7 @@ import { NotFoundPage } from '../app/NotFoundPage'
 import { currentLanguage } from '../i18n/i18n'
 import type { AssetProblem } from '../sync/assetStore'
 import { BoardConnection } from '../sync/BoardConnection'
+import { PrivateDocument } from '../sync/PrivateDocument'
 import type { SchemaRelation } from '../sync/schemaCompat'
 import { BoardEditor } from './BoardEditor'
 import { ConnectionIndicator } from './ConnectionIndicator'
@@ -152,6 +153,20 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
 
   // Offline, the role this browser last had on the board; the server enforces it either way.
   const role: Role = meta.kind === 'found' ? meta.access.role : (knownBoard(boardId)?.role ?? 'participant')
+  // A participant's private document (private mode), once we know they are one.
+  const [privateDoc, setPrivateDoc] = useState<PrivateDocument | undefined>(undefined)
+  const metaKnown = meta.kind !== 'loading'
+  useEffect(() => {
+    if (!metaKnown || role !== 'participant') return
+    const next = new PrivateDocument(boardId, boardKey)
+    setPrivateDoc(next)
+    return () => {
+      next.destroy()
+      setPrivateDoc(undefined)
+    }
+  }, [metaKnown, role, boardId, boardKey])
+  const editorReady = metaKnown && (role !== 'participant' || privateDoc !== undefined)
+
   const title = meta.kind === 'found' ? meta.access.board.title : (knownBoard(boardId)?.title ?? t('board.titleFallback'))
   useDocumentTitle(title)
 
@@ -199,7 +214,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       onOpenTemplates={() => setTemplatesOpen(true)}
       onShare={() => setSharing(true)}
       renderEditor={(snapshot) =>
-        snapshot.load === 'ready' && config && !incompatible && !snapshot.closedFor ? (
+        snapshot.load === 'ready' && config && editorReady && !incompatible && !snapshot.closedFor ? (
           <BoardEditor
             boardId={boardId}
             boardKey={boardKey}
@@ -209,6 +224,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
             user={user}
             language={language}
             readOnly={snapshot.readOnly}
+            privateDoc={privateDoc}
             onEditor={setEditor}
             onIncompatible={onIncompatible}
             onAssetProblem={onAssetProblem}
@@ -351,6 +367,11 @@ function BoardView({
       {snapshot.readOnly && (
         <div className="banner banner--info" role="status" data-testid="read-only">
           {t('board.readOnly')}
+        </div>
+      )}
+      {session.privateMode && (
+        <div className="banner banner--info" role="status" data-testid="private-mode">
+          {role === 'facilitator' ? t('privateMode.bannerFacilitator') : role === 'viewer' ? t('privateMode.bannerViewer') : t('privateMode.banner')}
         </div>
       )}
       {presenter.active && (

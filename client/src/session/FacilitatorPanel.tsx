@@ -10,7 +10,8 @@ import { useTranslation } from 'react-i18next'
 import { useValue, type Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { addMinute, isRunning, pauseTimer, resetTimer, SessionKeys, setTimer, startTimer, timerRemaining } from '../../../shared/session'
-import { finishVote, startVote } from '../api/http'
+import { finishVote, revealPrivateNotes, startVote } from '../api/http'
+import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { isFacilitatorLocked, setFacilitatorLock } from './facilitatorLock'
 import { voteItemsForSelection } from './voting'
 import { serverNow } from './serverClock'
@@ -151,6 +152,29 @@ export function FacilitatorPanel({
             {t('session.spotlight.clear')}
           </button>
         </div>
+      </section>
+
+      <section className="facilitator-panel__section" aria-labelledby="private-heading">
+        <h3 id="private-heading">{t('privateMode.heading')}</h3>
+        {session.privateMode ? (
+          <button
+            type="button"
+            className="button button--small button--primary"
+            data-testid="private-reveal"
+            onClick={() =>
+              void revealPrivateNotes(boardId, boardKey).then((r) =>
+                onDone(r.ok ? t('privateMode.revealed', { count: r.value.revealed, people: r.value.people }) : t('voting.failed')),
+              )
+            }
+          >
+            {t('privateMode.reveal')}
+          </button>
+        ) : (
+          <button type="button" className="button button--small" data-testid="private-start" onClick={() => writeSession(doc, PRIVATE_MODE_KEY, { since: serverNow() })}>
+            {t('privateMode.start')}
+          </button>
+        )}
+        <p className="facilitator-panel__hint">{t('privateMode.hint')}</p>
       </section>
 
       <section className="facilitator-panel__section" aria-labelledby="voting-heading">

@@ -18,6 +18,7 @@ import {
   type TimerState,
 } from '../../../shared/session'
 import { parseVotes, type Vote } from '../../../shared/voting'
+import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -28,6 +29,8 @@ export interface SessionState {
   viewerPresence: boolean
   /** Dot votes, oldest first. */
   votes: Vote[]
+  /** Participants' new notes stay private until a facilitator reveals them. */
+  privateMode: boolean
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -41,6 +44,7 @@ export function readSession(doc: Y.Doc): SessionState {
     handsClearedAt: typeof cleared === 'number' ? cleared : 0,
     viewerPresence: map.get(SessionKeys.viewerPresence) === true,
     votes: parseVotes(map.get(SessionKeys.votes)),
+    privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
   }
 }
 
@@ -58,7 +62,7 @@ export function useSession(doc: Y.Doc): SessionState {
 }
 
 /** Sets (or, with undefined, clears) one session entry. Facilitators only. */
-export function writeSession(doc: Y.Doc, key: (typeof SessionKeys)[keyof typeof SessionKeys], value: unknown): void {
+export function writeSession(doc: Y.Doc, key: (typeof SessionKeys)[keyof typeof SessionKeys] | typeof PRIVATE_MODE_KEY, value: unknown): void {
   doc.transact(() => {
     const map = getSessionMap(doc)
     if (value === undefined) map.delete(key)
