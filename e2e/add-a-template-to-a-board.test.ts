@@ -211,9 +211,9 @@ describe('adding a template to a board from the template panel', () => {
     await wim.page.locator('[data-testid="connection-status"]:not([data-status="online"])').waitFor()
     await add(wim, 'process-designer')
     await add(rosa, 'ambition-setter')
-    const apartBefore = [await groups(rosa), await groups(wim)]
+    const [rosaSees, wimSees] = [await groups(rosa), await groups(wim)]
     // Both chose the same spot: right of the Focus Sharpener and Rosa's note.
-    expect(union(apartBefore[1]!.wim).x).toBe(union(apartBefore[0]!.rosa).x)
+    expect(union(wimSees.wim).x).toBe(union(rosaSees.rosa).x)
 
     await wim.page.evaluate(() => (window as unknown as { __board: { provider: { connect(): void } } }).__board.provider.connect())
     const settled = (g: Awaited<ReturnType<typeof groups>>) =>
