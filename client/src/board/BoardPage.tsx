@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
-import { keyFromFragment, type Role } from '../../../shared/access'
+import { canEditContent, keyFromFragment, type Role } from '../../../shared/access'
 import type { BoardAccess } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
@@ -35,6 +35,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { LicenceMissingPage } from './LicenceMissingPage'
 import { NameDialog } from './NameDialog'
 import { PeopleList } from './PeopleList'
+import { TemplatePanel } from './templates/TemplatePanel'
 import { Toasts, useToasts } from './Toasts'
 import { useLocalUser } from './useLocalUser'
 import { usePeople } from './usePeople'
@@ -106,6 +107,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   const [incompatible, setIncompatible] = useState<SchemaRelation['kind'] | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
   const [renaming, setRenaming] = useState(false)
+  const [templatesOpen, setTemplatesOpen] = useState(false)
   const [peopleOpen, setPeopleOpen] = useState(() => {
     // Open by default where there is room next to the canvas (laptops), closed on small tablets.
     const roomy = window.innerWidth >= 900
@@ -219,6 +221,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       editor={editor}
       incompatible={incompatible}
       onRename={() => setRenaming(true)}
+      onOpenTemplates={() => setTemplatesOpen(true)}
       onShare={() => setSharing(true)}
       renderEditor={(snapshot) =>
         snapshot.load === 'ready' && config && editorReady && !incompatible && !snapshot.closedFor ? (
@@ -251,6 +254,13 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
           setRenaming(false)
         }}
         onCancel={user.hasName ? () => setRenaming(false) : undefined}
+      />
+      <TemplatePanel
+        open={templatesOpen}
+        editor={editor}
+        boardLanguage={meta.kind === 'found' ? meta.access.board.language : undefined}
+        onClose={() => setTemplatesOpen(false)}
+        onInserted={(name) => showToast(t('templatePanel.added', { name }))}
       />
       <Toasts toasts={toasts.list} onDismiss={toasts.dismiss} />
       {meta.kind === 'found' && (
@@ -297,6 +307,7 @@ function BoardView({
   editor,
   incompatible,
   onRename,
+  onOpenTemplates,
   onShare,
   renderEditor,
   children,
@@ -314,6 +325,7 @@ function BoardView({
   editor: Editor | null
   incompatible: SchemaRelation['kind'] | null
   onRename: () => void
+  onOpenTemplates: () => void
   onShare: () => void
   renderEditor: (snapshot: Snapshot) => ReactNode
   children: ReactNode
@@ -334,6 +346,19 @@ function BoardView({
         </h1>
         <SessionTimer timer={session.timer} />
         <ConnectionIndicator snapshot={snapshot} />
+        {/* Viewers cannot add anything; the role also covers the time before the server's hello. */}
+        {canEditContent(role) && !snapshot.readOnly && (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="open-template-panel"
+            aria-haspopup="dialog"
+            disabled={!editor}
+            onClick={onOpenTemplates}
+          >
+            {t('templatePanel.open')}
+          </button>
+        )}
         <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
           {t('share.open')}
         </button>
