@@ -15,6 +15,7 @@ import { SignalBar } from '../session/SignalBar'
 import { SpotlightOverlay } from '../session/SpotlightOverlay'
 import { VotingLayer } from '../session/VotingLayer'
 import { BreakoutBar } from '../session/Breakouts'
+import { AgendaPanel, AgendaStepBanner, useAgendaMoves } from '../session/Agenda'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -335,6 +336,9 @@ function BoardView({
   const people = usePeople(connection.provider.awareness)
   const session = useSession(connection.doc)
   const presenter = useSessionEffects(editor, session, role, me.userId, onSummoned)
+  useAgendaMoves(editor, session.agenda, session.breakouts, me.userId)
+  const [agendaOpen, setAgendaOpen] = useState(false)
+  const language = currentLanguage()
 
   if (snapshot.closedFor === 'unknownBoard') return <NotFoundPage />
 
@@ -357,6 +361,11 @@ function BoardView({
             onClick={onOpenTemplates}
           >
             {t('templatePanel.open')}
+          </button>
+        )}
+        {(role === 'facilitator' || session.agenda.steps.length > 0) && (
+          <button type="button" className="button button--small" data-testid="agenda-toggle" aria-expanded={agendaOpen} onClick={() => setAgendaOpen((o) => !o)}>
+            {t('agenda.heading')}
           </button>
         )}
         <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
@@ -387,6 +396,7 @@ function BoardView({
           {role === 'facilitator' ? t('privateMode.bannerFacilitator') : role === 'viewer' ? t('privateMode.bannerViewer') : t('privateMode.banner')}
         </div>
       )}
+      <AgendaStepBanner agenda={session.agenda} language={language} />
       <BreakoutBar editor={editor} breakouts={session.breakouts} myUserId={me.userId} people={people} />
       {presenter.active && (
         <div className="banner banner--info presenter-bar" role="status" data-testid="presenter-bar" data-following={presenter.following || undefined}>
@@ -407,6 +417,7 @@ function BoardView({
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
           {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {agendaOpen && <AgendaPanel doc={connection.doc} editor={editor} agenda={session.agenda} role={role} onClose={() => setAgendaOpen(false)} />}
           {editor && (
             <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
           )}

@@ -20,6 +20,7 @@ import {
 import { parseVotes, type Vote } from '../../../shared/voting'
 import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { BREAKOUTS_KEY, parseBreakouts, type Breakouts } from '../../../shared/breakouts'
+import { AGENDA_KEY, parseAgenda, type Agenda } from '../../../shared/agenda'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -33,6 +34,7 @@ export interface SessionState {
   /** Participants' new notes stay private until a facilitator reveals them. */
   privateMode: boolean
   breakouts: Breakouts | undefined
+  agenda: Agenda
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -48,6 +50,7 @@ export function readSession(doc: Y.Doc): SessionState {
     votes: parseVotes(map.get(SessionKeys.votes)),
     privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
     breakouts: parseBreakouts(map.get(BREAKOUTS_KEY)),
+    agenda: parseAgenda(map.get(AGENDA_KEY)),
   }
 }
 
