@@ -216,7 +216,7 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
       const board = connRng.chance(0.7) ? hot : cold
       const boardId = board.id
       // Mostly a real link of any role; sometimes none, or one that opens nothing.
-      const linkKey = connRng.chance(0.9) ? board.keys[connRng.pick(['facilitator', 'participant', 'viewer'] as const)] : connRng.chance(0.5) ? '' : 'x'.repeat(22)
+      const linkKey = connRng.chance(0.9) ? board.keys[connRng.pick(['facilitator', 'interpreter', 'participant', 'viewer'] as const)] : connRng.chance(0.5) ? '' : 'x'.repeat(22)
       // Some connections declare our protocol (and get a hello first), some a version that is garbage or too old.
       const protocol = connRng.chance(0.7) ? null : connRng.pick(Object.keys(PROTOCOL_VALUES))
       const tooOld = protocol !== null && PROTOCOL_VALUES[protocol] === 'too-old'
