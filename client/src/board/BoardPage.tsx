@@ -16,6 +16,8 @@ import { SpotlightOverlay } from '../session/SpotlightOverlay'
 import { VotingLayer } from '../session/VotingLayer'
 import { BreakoutBar } from '../session/Breakouts'
 import { AgendaPanel, AgendaStepBanner, useAgendaMoves } from '../session/Agenda'
+import { GlossaryPanel } from '../translation/Glossary'
+import { TranslationPanel } from '../translation/TranslationPanel'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -338,6 +340,8 @@ function BoardView({
   const presenter = useSessionEffects(editor, session, role, me.userId, onSummoned)
   useAgendaMoves(editor, session.agenda, session.breakouts, me.userId)
   const [agendaOpen, setAgendaOpen] = useState(false)
+  const [glossaryOpen, setGlossaryOpen] = useState(false)
+  const translates = role === 'interpreter' || role === 'facilitator'
   const language = currentLanguage()
 
   if (snapshot.closedFor === 'unknownBoard') return <NotFoundPage />
@@ -368,6 +372,9 @@ function BoardView({
             {t('agenda.heading')}
           </button>
         )}
+        <button type="button" className="button button--small" data-testid="glossary-toggle" aria-expanded={glossaryOpen} onClick={() => setGlossaryOpen((o) => !o)}>
+          {t('glossary.heading')}
+        </button>
         <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
           {t('share.open')}
         </button>
@@ -417,14 +424,16 @@ function BoardView({
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
           {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {glossaryOpen && <GlossaryPanel doc={connection.doc} canEdit={translates} onClose={() => setGlossaryOpen(false)} />}
           {agendaOpen && <AgendaPanel doc={connection.doc} editor={editor} agenda={session.agenda} role={role} onClose={() => setAgendaOpen(false)} />}
           {editor && (
             <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
           )}
           {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>
-        {(peopleOpen || role === 'facilitator') && (
+        {(peopleOpen || translates) && (
           <div id="people-panel" className="board-side">
+            {translates && editor && <TranslationPanel editor={editor} />}
             {role === 'facilitator' && <FacilitatorPanel people={people} boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
             {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
