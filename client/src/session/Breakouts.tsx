@@ -31,6 +31,7 @@ function writeBreakouts(doc: Y.Doc, breakouts: Breakouts): void {
 export function BreakoutControls({ doc, editor, people, breakouts }: { doc: Y.Doc; editor: Editor | null; people: Person[]; breakouts: Breakouts | undefined }) {
   const { t } = useTranslation()
   const [count, setCount] = useState('4')
+  const [by, setBy] = useState<'groups' | 'size'>('groups')
   const [rule, setRule] = useState<MixingRule>('mixed')
   const [proposal, setProposal] = useState<string[][] | null>(null)
   const names = useMemo(() => new Map(people.map((p) => [p.userId, p.name])), [people])
@@ -84,8 +85,11 @@ export function BreakoutControls({ doc, editor, people, breakouts }: { doc: Y.Do
   return (
     <div>
       <div className="facilitator-panel__row">
-        <label htmlFor="breakout-count">{t('breakouts.count')}</label>
-        <input id="breakout-count" data-testid="breakout-count" inputMode="numeric" size={3} value={count} onChange={(e) => setCount(e.target.value)} />
+        <select aria-label={t('breakouts.by')} data-testid="breakout-by" value={by} onChange={(e) => setBy(e.target.value === 'size' ? 'size' : 'groups')}>
+          <option value="groups">{t('breakouts.count')}</option>
+          <option value="size">{t('breakouts.size')}</option>
+        </select>
+        <input id="breakout-count" aria-label={by === 'size' ? t('breakouts.size') : t('breakouts.count')} data-testid="breakout-count" inputMode="numeric" size={3} value={count} onChange={(e) => setCount(e.target.value)} />
       </div>
       <div className="facilitator-panel__row">
         <label htmlFor="breakout-rule">{t('breakouts.rule')}</label>
@@ -99,7 +103,10 @@ export function BreakoutControls({ doc, editor, people, breakouts }: { doc: Y.Do
         className="button button--small"
         data-testid="breakouts-propose"
         disabled={members(people).length === 0}
-        onClick={() => setProposal(assignGroups(members(people), { rule, groups: Math.max(1, Number(count) || 1), seed: Math.floor(serverNow() % 2 ** 31) }))}
+        onClick={() => {
+          const n = Math.max(1, Number(count) || 1)
+          setProposal(assignGroups(members(people), { rule, ...(by === 'size' ? { size: n } : { groups: n }), seed: Math.floor(serverNow() % 2 ** 31) }))
+        }}
       >
         {t('breakouts.propose')}
       </button>
