@@ -82,6 +82,17 @@ describe('mixed breakout groups and the plenary', () => {
     }
   })
 
+  it('gives a late joiner a group, keeping the groups balanced', async () => {
+    const late = await openPerson(browser, server.url, { name: 'Teresa', language: 'es', organisation: 'Tarija' })
+    participants.push({ person: late, name: 'Teresa', organisation: 'Tarija' })
+    await late.page.goto(boardLink(server.url, board, 'participant'))
+    await waitForBoard(late.page)
+    const bar = late.page.getByTestId('breakout-bar')
+    await bar.waitFor({ timeout: 15_000 })
+    const sizes = await facilitator.page.getByTestId('breakout-group').evaluateAll((groups) => groups.map((g) => Number(g.getAttribute('data-members'))))
+    expect(sizes.sort()).toEqual([2, 3])
+  })
+
   it('brings everyone back to the plenary, the groups side by side', async () => {
     await facilitator.page.getByTestId('breakouts-end').click()
     for (const { person } of participants) {
