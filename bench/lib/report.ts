@@ -293,6 +293,17 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
     const f = r.cold.find((c) => c.server === 'reference' && c.notes === s)
     if (o && f) L.push(`\nRatio ours/reference, ${s} notes, synced p50: ${fmt(ratio(o.syncedMs.p50, f.syncedMs.p50), 2)}`)
   }
+  const browserRows = r.cold.filter((c) => c.server === 'ours' && (c.browserInteractiveMs?.n || c.browserSkipped))
+  if (browserRows.length) {
+    L.push('')
+    L.push('Time to the first interactive frame in Chromium (ours only: the reference has no web client): a fresh browser context opens the board page through its participant link; measured in the page from navigation start until the editor holds every note and has painted a frame after that.')
+    L.push('')
+    L.push('| notes | p50 ms | max ms | loads | note |')
+    L.push('|---|---|---|---|---|')
+    for (const c of browserRows) {
+      L.push(`| ${c.notes} | ${fmt(c.browserInteractiveMs?.p50)} | ${fmt(c.browserInteractiveMs?.max)} | ${c.browserInteractiveMs?.n ?? 0} | ${c.browserSkipped ?? ''} |`)
+    }
+  }
   L.push('')
   L.push('TODO: time to first interactive frame in Chromium (tldraw rendering the board) is not measured yet; it needs the built client and the e2e harness.')
   L.push('')

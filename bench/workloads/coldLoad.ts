@@ -15,6 +15,7 @@ import { noteRecord, shapeId, randomText } from '../lib/note'
 import { nowMs, summarizeSamples, type Summary } from '../lib/hist'
 import { createBoard, healthz, sleep, startServer, waitRoomsUnloaded, type ServerKind, type StartOptions } from '../lib/servers'
 import type { Deadline } from '../lib/deadline'
+import { browserTimeToInteractive } from '../lib/browserLoad'
 
 export interface ColdConfig {
   sizes: number[]
@@ -39,6 +40,9 @@ export interface ColdRow {
   clientApplyMs: Summary
   bytesReceived: number | null
   recordsSeen: number | null
+  /** Ours only: Chromium, page open to the editor holding every note and painted (ms since navigation start). */
+  browserInteractiveMs?: Summary
+  browserSkipped?: string
   error?: string
 }
 
@@ -182,6 +186,11 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
         row.syncedMs = summarizeSamples(synceds)
         row.docFrameMs = summarizeSamples(docFrames)
         row.clientApplyMs = summarizeSamples(applies)
+        if (kind === 'ours' && deadline.remainingMs() > 60_000) {
+          const browserLoad = await browserTimeToInteractive(server.baseUrl, board, size, Math.min(3, cfg.reps))
+          row.browserInteractiveMs = summarizeSamples(browserLoad.samples)
+          if (browserLoad.skipped) row.browserSkipped = browserLoad.skipped
+        }
       } catch (e) {
         row.error = String((e as Error).message ?? e)
       }

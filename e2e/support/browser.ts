@@ -4,7 +4,8 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
-const CHROMIUM_FLAGS = [
+/** Flags Debian's Chromium needs here (see ../../../shared/stack-notes.md). */
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',

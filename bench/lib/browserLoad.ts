@@ -1,0 +1,62 @@
+/**
+ * Time to first interactive frame in Chromium (workload 3): a fresh browser
+ * context opens a board page through its participant link, and the page
+ * itself reports when the editor is mounted, holds every note of the board,
+ * and has painted a frame after that (two animation frames), as
+ * `performance.now()` since navigation start. Needs the built client
+ * (`npm run build`) and Debian's Chromium; otherwise it says why it skipped.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { CHROMIUM_FLAGS } from '../../e2e/support/browser'
+
+export interface BrowserLoadResult {
+  samples: number[]
+  skipped?: string
+}
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export async function browserTimeToInteractive(baseUrl: string, room: string, notes: number, reps: number): Promise<BrowserLoadResult> {
+  if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], skipped: 'client not built (run npm run build)' }
+  if (!fs.existsSync(CHROMIUM)) return { samples: [], skipped: `no Chromium at ${CHROMIUM}` }
+  const [id, query] = room.split('?')
+  const key = new URLSearchParams(query ?? '').get('key')
+  if (!key) return { samples: [], skipped: 'the server gave no participant key' }
+  let browser: Browser | undefined
+  const samples: number[] = []
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
+    for (let rep = 0; rep < reps; rep++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      await context.addInitScript(() => localStorage.setItem('ww.userName', 'Bench'))
+      const page = await context.newPage()
+      await page.goto(`${baseUrl}/b/${id}#key=${key}`)
+      const ms = await page.evaluate(
+        (expected) =>
+          new Promise<number>((resolve, reject) => {
+            const deadline = performance.now() + 60_000
+            const check = () => {
+              const editor = (window as unknown as { __editor?: { getCurrentPageShapes(): unknown[] } }).__editor
+              if (editor && editor.getCurrentPageShapes().length >= expected) {
+                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
+                return
+              }
+              if (performance.now() > deadline) reject(new Error('board did not become interactive in 60 s'))
+              else setTimeout(check, 5)
+            }
+            check()
+          }),
+        notes,
+      )
+      samples.push(Math.round(ms))
+      await context.close()
+    }
+    return { samples }
+  } catch (error) {
+    return { samples, skipped: String((error as Error).message ?? error) }
+  } finally {
+    await browser?.close()
+  }
+}
