@@ -3,16 +3,28 @@
  * shapes (participation radar, SDG circle ...). Declared once here so the
  * server (seeding, template instantiation, tests) and the client (store,
  * validation of incoming records) agree on every record's shape. A custom
- * shape adds its props validators and migrations to CUSTOM_SHAPE_SCHEMAS; its
- * ShapeUtil (rendering, interaction) lives in client/src/board/shapes/ and
- * must use the same props and migrations.
+ * shape adds its props validators, migrations and default props to
+ * CUSTOM_SHAPES; its ShapeUtil (rendering, interaction) lives in
+ * client/src/board/shapes/ and uses exactly these (`static props`,
+ * `static migrations`, `getDefaultProps()`).
  */
 import { createTLSchema, defaultShapeSchemas, type SchemaPropsInfo } from '@tldraw/tlschema'
 
-/** Our custom shapes' schemas by shape type. */
-export const CUSTOM_SHAPE_SCHEMAS: Record<string, SchemaPropsInfo> = {}
+/** Everything the schema and templates need to know about one of our shapes. */
+export interface CustomShapeDefinition {
+  props: NonNullable<SchemaPropsInfo['props']>
+  migrations?: SchemaPropsInfo['migrations']
+  /** A fresh shape's props (templates override some of them). */
+  defaultProps(): Record<string, unknown>
+}
+
+/** Our custom shapes by shape type. */
+export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {}
 
 /** The schema every board is written with. */
 export function createBoardSchema() {
-  return createTLSchema({ shapes: { ...defaultShapeSchemas, ...CUSTOM_SHAPE_SCHEMAS } })
+  const custom = Object.fromEntries(
+    Object.entries(CUSTOM_SHAPES).map(([type, { props, migrations }]) => [type, { props, migrations }]),
+  )
+  return createTLSchema({ shapes: { ...defaultShapeSchemas, ...custom } })
 }

@@ -1,7 +1,8 @@
 import { FrameShapeUtil, GeoShapeUtil, NoteShapeUtil, TextShapeUtil } from 'tldraw'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadTemplates, readTemplateFolder, TEMPLATES_DIR } from '../server/src/templates/loadTemplates'
-import { createBoardSchema } from './boardSchema'
+import { T } from '@tldraw/validate'
+import { createBoardSchema, CUSTOM_SHAPES } from './boardSchema'
 import { LANGUAGES } from './languages'
 import { instantiateTemplate, templateTextKeys, validateTemplateFolder, type TemplateFolder } from './templates'
 
@@ -45,13 +46,13 @@ describe('templates on disk', () => {
           expect(frames.map((f) => f.props.name)).toEqual(template.definition.frames.map((f) => template.texts[language][f.heading]))
           // Same props as the editor's defaults, and the same sizing factors (so text is visible).
           for (const shape of shapes) {
-            const fallback = defaults[shape.type]
+            const fallback = CUSTOM_SHAPES[shape.type]?.defaultProps() ?? defaults[shape.type]
             expect(Object.keys(shape.props).sort(), shape.type).toEqual(Object.keys(fallback).sort())
             for (const factor of ['scale', 'fontSizeAdjustment', 'growY']) expect(shape.props[factor], `${shape.id} ${factor}`).toEqual(fallback[factor])
           }
           // Frames do not overlap each other, nor the card.
           const boxes = shapes
-            .filter((s) => s.parentId === 'page:page' && s.type !== 'note')
+            .filter((s) => s.parentId === 'page:page' && s.type !== 'note' && !CUSTOM_SHAPES[s.type])
             .map((s) => ({ id: s.id, x: s.x, y: s.y, w: s.props.w as number, h: s.props.h as number }))
           for (const a of boxes)
             for (const b of boxes)
@@ -62,8 +63,16 @@ describe('templates on disk', () => {
             expect(note.parentId).toBe('page:page')
             expect(note.x >= frame.x && note.y >= frame.y && note.x + 200 <= frame.x + (frame.props.w as number) && note.y + 200 <= frame.y + (frame.props.h as number)).toBe(true)
           }
-          // Everything but the examples is locked; the examples are marked as such.
+          // Widgets (our own shapes) sit on the page too, inside their frame.
+          for (const widget of shapes.filter((s) => CUSTOM_SHAPES[s.type])) {
+            const frame = frames.find((f) => f.meta.templateFrame === widget.meta.templateFrame)!
+            expect(widget.parentId).toBe('page:page')
+            const [w, h] = [widget.props.w as number, widget.props.h as number]
+            expect(widget.x >= frame.x && widget.y >= frame.y && widget.x + w <= frame.x + (frame.props.w as number) && widget.y + h <= frame.y + (frame.props.h as number), widget.id).toBe(true)
+          }
+          // Everything but the examples and widgets is locked; the examples are marked as such.
           for (const shape of shapes) {
+            if (CUSTOM_SHAPES[shape.type]) continue
             if (shape.type === 'note') {
               expect(shape.isLocked).toBe(false)
               expect(shape.meta.templateExample).toBe(true)
@@ -130,7 +139,7 @@ describe('template validator', () => {
   it('names the file and the field of a wrong type', () => {
     expect(broken((f) => (items(f, 0)[2].w = '640'))).toBe('templates/stakeholder-analysis/template.json: frames[0].items[2].w: expected a number')
     expect(broken((f) => ((f.template as Record<string, unknown>).frames = {}))).toBe('templates/stakeholder-analysis/template.json: frames: expected an array')
-    expect(broken((f) => (items(f, 1)[0].kind = 'sticker'))).toMatch(/template\.json: frames\[1\]\.items\[0\]\.kind: expected "prompt", "area" or "example"/)
+    expect(broken((f) => (items(f, 1)[0].kind = 'sticker'))).toMatch(/template\.json: frames\[1\]\.items\[0\]\.kind: expected "prompt", "area", "example" or "widget"/)
   })
 
   it('names the file and the key of an unknown text key', () => {
@@ -163,5 +172,58 @@ describe('template validator', () => {
     expect(broken((f) => delete items(f, 0)[2].label)).toBe(
       'templates/stakeholder-analysis/template.json: frames[0].items[2].prompt: an area with a prompt needs a label',
     )
+  })
+})
+
+describe('widget items (our own shapes in a template)', () => {
+  // A stand-in custom shape, registered for these tests only.
+  const TYPE = 'test-widget'
+  const good = readTemplateFolder(TEMPLATES_DIR, 'stakeholder-analysis')
+  if (!good.ok) throw new Error(good.error)
+  const withWidget = (widget: Record<string, unknown>, texts: Record<string, string> = {}): TemplateFolder => {
+    const folder = structuredClone(good.value)
+    const frame = (folder.template as { frames: { items: unknown[] }[] }).frames[0]
+    frame.items.push(widget)
+    for (const language of LANGUAGES) Object.assign(folder.textsFiles[language].json as Record<string, string>, texts)
+    return folder
+  }
+  beforeAll(() => {
+    CUSTOM_SHAPES[TYPE] = { props: { w: T.number, h: T.number, title: T.string, axes: T.number }, defaultProps: () => ({ w: 100, h: 100, title: '', axes: 8 }) }
+  })
+  afterAll(() => {
+    delete CUSTOM_SHAPES[TYPE]
+  })
+
+  it('instantiates a widget on the page over its frame, with its texts in the board language', () => {
+    const folder = withWidget(
+      { kind: 'widget', shape: TYPE, x: 40, y: 700, w: 300, h: 200, props: { axes: 5 }, texts: { title: 'widget.title' } },
+      { 'widget.title': 'Title' },
+    )
+    ;(folder.textsFiles.es.json as Record<string, string>)['widget.title'] = 'Título'
+    const loaded = validateTemplateFolder(folder)
+    if (!loaded.ok) throw new Error(loaded.error)
+    const records = instantiateTemplate(loaded.value.definition, loaded.value.texts.es, 'es', { x: 1000, y: 0 }) as unknown as Shape[]
+    const widget = records.find((r) => r.type === TYPE)!
+    const frame = records.find((r) => r.type === 'frame' && r.meta.templateFrame === widget.meta.templateFrame)!
+    expect(widget).toMatchObject({ parentId: 'page:page', isLocked: false, x: frame.x + 40, y: frame.y + 700 })
+    expect(widget.props).toEqual({ w: 300, h: 200, title: 'Título', axes: 5 })
+    expect(() => createBoardSchema().types.shape.validate(widget)).not.toThrow()
+  })
+
+  it('names the file and field of an unknown shape, a wrong prop and a missing text', () => {
+    const error = (folder: TemplateFolder) => {
+      const result = validateTemplateFolder(folder)
+      return result.ok ? '' : result.error
+    }
+    expect(error(withWidget({ kind: 'widget', shape: 'rocket', x: 40, y: 700, w: 300, h: 200 }))).toMatch(
+      /^templates\/stakeholder-analysis\/template\.json: frames\[0\]\.items\[\d+\]\.shape: "rocket" is not one of our shapes/,
+    )
+    expect(error(withWidget({ kind: 'widget', shape: TYPE, x: 40, y: 700, w: 300, h: 200, props: { axes: 'eight' } }))).toMatch(
+      /^templates\/stakeholder-analysis\/template\.json: frames\[0\]\.items\[\d+\]\.props: .*axes/,
+    )
+    expect(error(withWidget({ kind: 'widget', shape: TYPE, x: 40, y: 700, w: 300, h: 200, texts: { title: 'widget.title' } }))).toMatch(
+      /^templates\/stakeholder-analysis\/texts\.en\.json: widget\.title: missing \(used by .*items\[\d+\]\.texts\.title\)/,
+    )
+    expect(error(withWidget({ kind: 'widget', shape: TYPE, x: 40, y: 700, w: 300, h: 200, locked: 'yes' }))).toMatch(/\.locked: expected true or false/)
   })
 })

@@ -7,6 +7,7 @@
  */
 import { DefaultColorStyle, type TLDefaultColorStyle } from '@tldraw/tlschema'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
+import { createBoardSchema, CUSTOM_SHAPES } from './boardSchema'
 import type { PlainRecord } from './documentLayout'
 import { LANGUAGES, type Language } from './languages'
 import { err, ok, type Result } from './result'
@@ -57,7 +58,27 @@ export interface TemplateExample {
   color: TemplateColor
 }
 
-export type TemplateItem = TemplatePrompt | TemplateArea | TemplateExample
+/**
+ * One of our custom shapes (participation radar, SDG circle ...), placed over
+ * its frame. Its props are the shape's defaults, then w/h, then `props`, then
+ * each prop named in `texts` set to that text in the board's language.
+ */
+export interface TemplateWidget {
+  kind: 'widget'
+  /** A type registered in CUSTOM_SHAPES (shared/boardSchema.ts). */
+  shape: string
+  x: number
+  y: number
+  w: number
+  h: number
+  props?: Record<string, unknown>
+  /** Prop name -> text key. */
+  texts?: Record<string, string>
+  /** Locked widgets are backgrounds to put notes on; unlocked ones are used on the board (scored, edited). Default false. */
+  locked?: boolean
+}
+
+export type TemplateItem = TemplatePrompt | TemplateArea | TemplateExample | TemplateWidget
 
 /** One locked frame; item positions are relative to its top-left corner. */
 export interface TemplateFrame {
@@ -215,12 +236,38 @@ function parseItem(raw: unknown, file: string, field: string): TemplateItem {
       color: color(value, 'color', file, field),
     }
   }
-  return fail(file, sub(field, 'kind'), `expected "prompt", "area" or "example", got ${JSON.stringify(kind)}`)
+  if (kind === 'widget') {
+    noExtra(value, ['kind', 'shape', 'x', 'y', 'w', 'h', 'props', 'texts', 'locked'], file, field)
+    const shape = string(value, 'shape', file, field)
+    if (!Object.hasOwn(CUSTOM_SHAPES, shape)) {
+      fail(file, sub(field, 'shape'), `"${shape}" is not one of our shapes (${Object.keys(CUSTOM_SHAPES).join(', ') || 'none registered'})`)
+    }
+    const widget: TemplateWidget = {
+      kind,
+      shape,
+      x: number(value, 'x', file, field),
+      y: number(value, 'y', file, field),
+      w: number(value, 'w', file, field, true),
+      h: number(value, 'h', file, field, true),
+    }
+    if (value.props !== undefined) widget.props = object(value.props, file, sub(field, 'props'))
+    if (value.texts !== undefined) {
+      const texts = object(value.texts, file, sub(field, 'texts'))
+      widget.texts = {}
+      for (const prop of Object.keys(texts)) widget.texts[prop] = string(texts, prop, file, sub(field, 'texts'), KEY_PATTERN)
+    }
+    if (value.locked !== undefined) {
+      if (typeof value.locked !== 'boolean') fail(file, sub(field, 'locked'), 'expected true or false')
+      widget.locked = value.locked
+    }
+    return widget
+  }
+  return fail(file, sub(field, 'kind'), `expected "prompt", "area", "example" or "widget", got ${JSON.stringify(kind)}`)
 }
 
 /** The size an item takes inside its frame (prompts: their width and one line of height). */
 function itemBox(item: TemplateItem): { x: number; y: number; w: number; h: number } {
-  if (item.kind === 'area') return item
+  if (item.kind === 'area' || item.kind === 'widget') return item
   if (item.kind === 'example') return { x: item.x, y: item.y, w: NOTE_SIZE, h: NOTE_SIZE }
   return { x: item.x, y: item.y, w: item.w, h: 1 }
 }
@@ -307,6 +354,8 @@ export function templateTextKeys(definition: TemplateDefinition): Set<string> {
       if (item.kind === 'area') {
         if (item.label) keys.add(item.label)
         if (item.prompt) keys.add(item.prompt)
+      } else if (item.kind === 'widget') {
+        for (const key of Object.values(item.texts ?? {})) keys.add(key)
       } else keys.add(item.text)
     }
   }
@@ -322,6 +371,8 @@ function referencedKeyFields(definition: TemplateDefinition): Map<string, string
       if (item.kind === 'area') {
         if (item.label && !fields.has(item.label)) fields.set(item.label, `${at}.label`)
         if (item.prompt && !fields.has(item.prompt)) fields.set(item.prompt, `${at}.prompt`)
+      } else if (item.kind === 'widget') {
+        for (const [prop, key] of Object.entries(item.texts ?? {})) if (!fields.has(key)) fields.set(key, `${at}.texts.${prop}`)
       } else if (!fields.has(item.text)) fields.set(item.text, `${at}.text`)
     })
   })
@@ -351,6 +402,7 @@ export function validateTemplateFolder(folder: TemplateFolder): Result<LoadedTem
       }
       for (const key of Object.keys(parsed)) if (!keys.has(key)) fail(file, key, 'not used by the template (stray key)')
       texts[language] = parsed
+      validateWidgets(definition, parsed, folder.templateFile)
     }
     return ok({ definition, texts })
   } catch (error) {
@@ -359,8 +411,36 @@ export function validateTemplateFolder(folder: TemplateFolder): Result<LoadedTem
   }
 }
 
+/** Every widget, with its texts in one language, must make a record the board schema accepts. */
+function validateWidgets(definition: TemplateDefinition, texts: TemplateTexts, file: string): void {
+  let boardSchema: ReturnType<typeof createBoardSchema> | undefined
+  definition.frames.forEach((frame, i) => {
+    frame.items.forEach((item, j) => {
+      if (item.kind !== 'widget') return
+      const record = { ...shapeRecordBase('shape:check', 'page:page', 'a1' as IndexKey, 0, 0, item.shape, widgetProps(item, (key) => texts[key] ?? ''), false), meta: {} }
+      try {
+        boardSchema ??= createBoardSchema()
+        boardSchema.types.shape.validate(record)
+      } catch (error) {
+        fail(file, `frames[${i}].items[${j}].props`, error instanceof Error ? error.message : String(error))
+      }
+    })
+  })
+}
+
 // ---------------------------------------------------------------------------
 // Instantiation
+
+/** A widget's props: the shape's defaults, its size, the template's props, then its texts. */
+function widgetProps(item: TemplateWidget, text: (key: string) => string): Record<string, unknown> {
+  const props: Record<string, unknown> = { ...CUSTOM_SHAPES[item.shape]!.defaultProps(), w: item.w, h: item.h, ...item.props }
+  for (const [prop, key] of Object.entries(item.texts ?? {})) props[prop] = text(key)
+  return props
+}
+
+function shapeRecordBase(id: string, parentId: string, index: IndexKey, x: number, y: number, type: string, props: Record<string, unknown>, isLocked: boolean) {
+  return { typeName: 'shape', id, type, parentId, index, x, y, rotation: 0, isLocked, opacity: 1, props }
+}
 
 /** Words the instantiated card and examples need that are not specific to one template. */
 export const TEMPLATE_CHROME: Record<Language, { howToUse: string; goal: string; steps: string; timeNeeded: string; groupSize: string; example: string }> = {
@@ -430,17 +510,7 @@ export function instantiateTemplate(
     meta: Record<string, unknown>,
   ): string => {
     const record: PlainRecord = {
-      typeName: 'shape',
-      id: `shape:${template.id}-${nonce}-${id}`,
-      type,
-      parentId,
-      index,
-      x,
-      y,
-      rotation: 0,
-      isLocked,
-      opacity: 1,
-      props,
+      ...shapeRecordBase(`shape:${template.id}-${nonce}-${id}`, parentId, index, x, y, type, props, isLocked),
       meta: { template: template.id, ...meta },
     }
     records.push(record)
@@ -509,8 +579,26 @@ export function instantiateTemplate(
     })
   }
 
-  // Examples hang off the page, not the frame, placed over the area they illustrate: tldraw treats
-  // the children of a locked frame as locked, and an example must be movable and deletable.
+  // Widgets and examples hang off the page, not the frame, placed over the area they belong to:
+  // tldraw treats the children of a locked frame as locked, and a radar must be scored, an example
+  // moved or deleted. Widgets first, so notes and examples lie above them.
+  for (const frame of template.frames) {
+    frame.items.forEach((item, i) => {
+      if (item.kind !== 'widget') return
+      shape(
+        `${frame.key}-${i}`,
+        pageId,
+        pageIndex,
+        origin.x + frame.x + item.x,
+        origin.y + frame.y + item.y,
+        item.shape,
+        widgetProps(item, text),
+        item.locked ?? false,
+        { templateFrame: frame.key },
+      )
+      pageIndex = getIndexAbove(pageIndex)
+    })
+  }
   for (const frame of template.frames) {
     frame.items.forEach((item, i) => {
       if (item.kind !== 'example') return
