@@ -9,6 +9,8 @@
  * `static migrations`, `getDefaultProps()`).
  */
 import { createTLSchema, defaultShapeSchemas, type SchemaPropsInfo } from '@tldraw/tlschema'
+import { RADAR_SHAPE_TYPE } from './radar'
+import { radarShapeDefinition } from './radarShape'
 
 /** Everything the schema and templates need to know about one of our shapes. */
 export interface CustomShapeDefinition {
@@ -19,7 +21,9 @@ export interface CustomShapeDefinition {
 }
 
 /** Our custom shapes by shape type. */
-export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {}
+export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {
+  [RADAR_SHAPE_TYPE]: radarShapeDefinition,
+}
 
 /** The schema every board is written with. */
 export function createBoardSchema() {

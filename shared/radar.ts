@@ -39,7 +39,7 @@ export const ROUND_PREFIX = 'round:'
 export type SpreadMode = 'iqr' | 'range'
 
 /** The radar's props (validated by the board schema, see shared/radarShape.ts). */
-export interface RadarProps {
+export type RadarProps = {
   w: number
   h: number
   axisCount: number

@@ -23,7 +23,7 @@ import { bindStore, upgradeDocument } from '../sync/bindStore'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { bindPresence } from '../sync/presence'
 import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
-import { customShapeUtils } from './shapes'
+import { customShapeUtils, RadarViewerContext, registerCustomShapeEffects, respondentIdFor } from './shapes'
 import type { LocalUser } from './useLocalUser'
 
 // Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
@@ -145,9 +145,11 @@ export function BoardEditor({
       // tldraw fetches a pasted link's page to build its card; that would be a request to
       // another site from every participant's browser. The card shows the address instead.
       editor.registerExternalAssetHandler('url', async ({ url }) => linkCard(url))
+      const stopShapeEffects = registerCustomShapeEffects(editor)
       setEditor(editor)
       onEditor(editor)
       return () => {
+        stopShapeEffects()
         if (window.__editor === editor) delete window.__editor
         onEditor(null)
       }
@@ -155,8 +157,12 @@ export function BoardEditor({
     [onEditor],
   )
 
+  // Scores on a radar are keyed by a random id per board and browser, never by who we are.
+  const radarViewer = useMemo(() => ({ respondentId: respondentIdFor(boardId), displayName: user.name }), [boardId, user.name])
+
   if (!bound) return null
   return (
+    <RadarViewerContext.Provider value={radarViewer}>
     <Tldraw
       store={store}
       shapeUtils={editorShapeUtils}
@@ -167,5 +173,6 @@ export function BoardEditor({
       // Our asset store checks size and type against the server's limits and explains in our words.
       maxAssetSize={Number.MAX_SAFE_INTEGER}
     />
+    </RadarViewerContext.Provider>
   )
 }

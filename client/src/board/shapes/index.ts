@@ -1,8 +1,17 @@
 /**
  * Our custom tldraw shapes, registered with both the store (so records
- * validate and migrate) and the editor (so they render). Each one's props and
- * migrations come from shared/boardSchema.ts's CUSTOM_SHAPE_SCHEMAS.
+ * validate and migrate) and the editor (so they render). Each one's props,
+ * migrations and defaults come from shared/boardSchema.ts's CUSTOM_SHAPES.
  */
-import type { TLAnyShapeUtilConstructor } from 'tldraw'
+import type { Editor, TLAnyShapeUtilConstructor } from 'tldraw'
+import { guardRadars } from './radar/radarWrites'
+import { RadarShapeUtil } from './radar/RadarShapeUtil'
 
-export const customShapeUtils: TLAnyShapeUtilConstructor[] = []
+export const customShapeUtils: TLAnyShapeUtilConstructor[] = [RadarShapeUtil]
+
+/** Editor side effects our shapes need (the radar's guard against clobbering scores); returns a cleanup. */
+export function registerCustomShapeEffects(editor: Editor): () => void {
+  return guardRadars(editor)
+}
+
+export { RadarViewerContext, respondentIdFor } from './radar/radarContext'

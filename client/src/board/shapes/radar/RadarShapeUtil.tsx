@@ -1,0 +1,123 @@
+/**
+ * The participation radar as a tldraw shape: scored on the board itself,
+ * drawn live from everyone's scores, exported as SVG/PNG with the board.
+ * Props, migrations and defaults come from shared/radarShape.ts; the data
+ * layout and aggregation from shared/radar.ts.
+ */
+import { BaseBoxShapeUtil, HTMLContainer, type TLResizeInfo, type TLShape, resizeBox } from 'tldraw'
+import i18next from 'i18next'
+import {
+  aggregate,
+  ghostRound,
+  RADAR_SHAPE_TYPE,
+  readLabels,
+  readResponses,
+  readRounds,
+  type RadarProps,
+} from '../../../../../shared/radar'
+import { radarDefaultProps, radarMigrations, radarPropsValidators } from '../../../../../shared/radarShape'
+import { layoutIn, RADAR_COLORS, RadarChart } from './RadarChart'
+import { RadarShape } from './RadarShape'
+
+declare module 'tldraw' {
+  export interface TLGlobalShapePropsMap {
+    [RADAR_SHAPE_TYPE]: RadarProps
+  }
+}
+
+/** A radar shape record. */
+export type TLRadarShape = TLShape<typeof RADAR_SHAPE_TYPE>
+
+/** Width of the side panel (controls on screen, legend in exports). */
+export function panelWidth(w: number): number {
+  return Math.round(Math.min(340, Math.max(240, w * 0.36)))
+}
+
+const MIN_W = 560
+const MIN_H = 420
+
+export class RadarShapeUtil extends BaseBoxShapeUtil<TLRadarShape> {
+  static override type = RADAR_SHAPE_TYPE
+  static override props = radarPropsValidators
+  static override migrations = radarMigrations
+
+  override getDefaultProps(): RadarProps {
+    return radarDefaultProps()
+  }
+
+  override canEdit() {
+    return false
+  }
+
+  override isAspectRatioLocked() {
+    return false
+  }
+
+  override onResize(shape: TLRadarShape, info: TLResizeInfo<TLRadarShape>) {
+    return resizeBox(shape, info, { minWidth: MIN_W, minHeight: MIN_H })
+  }
+
+  override getText(shape: TLRadarShape): string {
+    return [shape.props.title, ...readLabels(shape.meta, shape.props.axisCount).filter(Boolean)].filter(Boolean).join('\n')
+  }
+
+  override component(shape: TLRadarShape) {
+    return (
+      <HTMLContainer id={shape.id} style={{ pointerEvents: 'none' }}>
+        <RadarShape shape={shape} />
+      </HTMLContainer>
+    )
+  }
+
+  override getIndicatorPath(shape: TLRadarShape) {
+    const path = new Path2D()
+    path.rect(0, 0, shape.props.w, shape.props.h)
+    return path
+  }
+
+  /** The group's picture for an export: chart, title, count and legend. Never anyone's own polygon or names. */
+  override toSvg(shape: TLRadarShape) {
+    const t = i18next.t.bind(i18next)
+    const { w, h, axisCount, maxScore, spread, round } = shape.props
+    const side = panelWidth(w)
+    const layout = layoutIn(w - side, h, axisCount)
+    const responses = readResponses(shape.meta, { ...shape.props, showNames: false })
+    const stats = aggregate(responses, axisCount)
+    const ghost = ghostRound(readRounds(shape.meta), round)
+    const drawnGhost = ghost && ghost.axes.length === axisCount ? ghost : undefined
+    const x = w - side + 16
+    const legend: [string, string, string | undefined][] = [
+      [RADAR_COLORS.median, t('radar.legendMedian'), undefined],
+      [RADAR_COLORS.band, spread === 'iqr' ? t('radar.legendIqr') : t('radar.legendRange'), undefined],
+      ...(drawnGhost ? [[RADAR_COLORS.ghost, t('radar.legendGhost', { label: drawnGhost.label, date: drawnGhost.date }), '7 5'] as [string, string, string]] : []),
+    ]
+    return (
+      <g data-radar-export="" data-respondents={stats.respondents}>
+        <rect x={0} y={0} width={w} height={h} fill="#ffffff" stroke={RADAR_COLORS.grid} rx={12} />
+        <RadarChart
+          layout={layout}
+          maxScore={maxScore}
+          labels={readLabels(shape.meta, axisCount)}
+          placeholder={(i) => t('radar.axisPlaceholder', { n: i + 1 })}
+          aggregate={stats}
+          spread={spread}
+          ghost={drawnGhost}
+        />
+        <text x={x} y={40} fontFamily="sans-serif" fontSize={20} fontWeight={700} fill={RADAR_COLORS.label}>
+          {shape.props.title || t('radar.name')}
+        </text>
+        <text x={x} y={72} fontFamily="sans-serif" fontSize={15} fill={RADAR_COLORS.label} data-radar-count={stats.respondents}>
+          {t('radar.respondents', { count: stats.respondents })}
+        </text>
+        {legend.map(([color, label, dash], i) => (
+          <g key={i} transform={`translate(${x}, ${104 + i * 26})`}>
+            <line x1={0} y1={-5} x2={24} y2={-5} stroke={color} strokeWidth={dash ? 2 : 6} strokeDasharray={dash} strokeOpacity={dash ? 1 : 0.8} />
+            <text x={32} y={0} fontFamily="sans-serif" fontSize={13} fill={RADAR_COLORS.label}>
+              {label}
+            </text>
+          </g>
+        ))}
+      </g>
+    )
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The only way the radar's UI changes a radar, and a guard that keeps
+ * everything else from changing its contributions.
+ *
+ * Writes go to the store as the user (so the binding sends them), touch only
+ * the keys named, and are left out of the undo history: undo puts back a whole
+ * earlier `meta` object, which would wipe every score that arrived since.
+ * For the same reason a guard reverts any other user-side change to a radar's
+ * meta or configuration (an undo of a move, a paste over it): a person's action
+ * may change only what they meant to change.
+ */
+import type { Editor, TLShape, TLShapeId } from 'tldraw'
+import { RADAR_SHAPE_TYPE, type RadarProps } from '../../../../../shared/radar'
+
+let writing = 0
+
+/** Changes to one radar: meta keys to set (undefined removes the key) and props to set. */
+export interface RadarChange {
+  meta?: Record<string, unknown>
+  props?: Partial<RadarProps>
+}
+
+/** Applies `change` to the radar `id` as the current user; false when not allowed (read-only, gone). */
+export function writeRadar(editor: Editor, id: TLShapeId, change: RadarChange): boolean {
+  if (editor.getIsReadonly()) return false
+  if (!editor.store.has(id)) return false
+  writing++
+  try {
+    editor.run(
+      () => {
+        editor.store.update(id, (record) => {
+          const shape = record as TLShape
+          const meta: Record<string, unknown> = { ...shape.meta }
+          for (const [key, value] of Object.entries(change.meta ?? {})) {
+            if (value === undefined) delete meta[key]
+            else meta[key] = value
+          }
+          return { ...shape, meta: meta as TLShape['meta'], props: { ...shape.props, ...change.props } } as TLShape
+        })
+      },
+      { history: 'ignore' },
+    )
+  } finally {
+    writing--
+  }
+  return true
+}
+
+const GEOMETRY_PROPS = new Set(['w', 'h'])
+
+/**
+ * Reverts user-side changes to a radar's meta and non-geometry props that did
+ * not come through writeRadar. Moving, resizing, locking and deleting still work.
+ */
+export function guardRadars(editor: Editor): () => void {
+  return editor.sideEffects.registerBeforeChangeHandler('shape', (prev, next, source) => {
+    if (source !== 'user' || writing > 0 || next.type !== RADAR_SHAPE_TYPE || prev.type !== RADAR_SHAPE_TYPE) return next
+    const prevProps = prev.props as unknown as Record<string, unknown>
+    const nextProps = next.props as unknown as Record<string, unknown>
+    let props = nextProps
+    for (const key of Object.keys(prevProps)) {
+      if (GEOMETRY_PROPS.has(key) || prevProps[key] === nextProps[key]) continue
+      props = props === nextProps ? { ...nextProps } : props
+      props[key] = prevProps[key]
+    }
+    if (props === nextProps && prev.meta === next.meta) return next
+    return { ...next, meta: prev.meta, props } as unknown as typeof next
+  })
+}
