@@ -24,14 +24,10 @@ import {
   nameKey,
   nameKeys,
   ownValues,
-  parseScoreEntry,
   readLabels,
   readResponses,
   readRounds,
   scoreAtRadius,
-  scoreEntry,
-  scoreKey,
-  withScore,
   type AxisStats,
   type SpreadMode,
 } from '../../../../../shared/radar'
@@ -40,7 +36,7 @@ import { layoutIn, RADAR_COLORS, RadarChart } from './RadarChart'
 import { useRadarViewer } from './radarContext'
 import type { TLRadarShape } from './RadarShapeUtil'
 import { panelWidth } from './RadarShapeUtil'
-import { writeRadar } from './radarWrites'
+import { scoreChange, writeRadar } from './radarWrites'
 
 type Tab = 'score' | 'axes' | 'rounds' | 'settings'
 
@@ -74,12 +70,7 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
   function setScore(axis: number, score: number | null) {
     if (!viewer || readOnly) return
     const current = editor.getShape<TLRadarShape>(shape.id)
-    if (!current) return
-    const entry = parseScoreEntry(current.meta[scoreKey(viewer.respondentId)], current.props.maxScore)
-    const values = withScore(entry && entry.r === current.props.round ? entry.v : [], axis, score)
-    const meta: Record<string, unknown> = { [scoreKey(viewer.respondentId)]: scoreEntry(current.props.round, values) }
-    if (current.props.showNames) meta[nameKey(viewer.respondentId)] = viewer.displayName
-    writeRadar(editor, shape.id, { meta })
+    if (current) writeRadar(editor, shape.id, scoreChange(current, viewer, axis, score))
   }
 
   // Names follow the setting: each browser adds or removes only its own name.

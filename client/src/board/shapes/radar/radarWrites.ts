@@ -10,7 +10,7 @@
  * may change only what they meant to change.
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
-import { RADAR_SHAPE_TYPE, type RadarProps } from '../../../../../shared/radar'
+import { nameKey, parseScoreEntry, RADAR_SHAPE_TYPE, scoreEntry, scoreKey, withScore, type RadarProps } from '../../../../../shared/radar'
 
 let writing = 0
 
@@ -18,6 +18,34 @@ let writing = 0
 export interface RadarChange {
   meta?: Record<string, unknown>
   props?: Partial<RadarProps>
+}
+
+/** `shape` with `change` applied: only the named meta keys and props differ. */
+export function applyRadarChange<S extends TLShape>(shape: S, change: RadarChange): S {
+  const meta: Record<string, unknown> = { ...shape.meta }
+  for (const [key, value] of Object.entries(change.meta ?? {})) {
+    if (value === undefined) delete meta[key]
+    else meta[key] = value
+  }
+  return { ...shape, meta, props: { ...shape.props, ...change.props } } as S
+}
+
+/**
+ * The change that sets one respondent's score on one axis (null clears it),
+ * computed from the radar as it is now: it writes that respondent's own keys only.
+ */
+export function scoreChange(
+  shape: { meta: Record<string, unknown>; props: RadarProps },
+  viewer: { respondentId: string; displayName: string },
+  axis: number,
+  score: number | null,
+): RadarChange {
+  const { round, maxScore, showNames } = shape.props
+  const entry = parseScoreEntry(shape.meta[scoreKey(viewer.respondentId)], maxScore)
+  const values = withScore(entry && entry.r === round ? entry.v : [], axis, score)
+  const meta: Record<string, unknown> = { [scoreKey(viewer.respondentId)]: scoreEntry(round, values) }
+  if (showNames) meta[nameKey(viewer.respondentId)] = viewer.displayName
+  return { meta }
 }
 
 /** Applies `change` to the radar `id` as the current user; false when not allowed (read-only, gone). */
@@ -28,15 +56,7 @@ export function writeRadar(editor: Editor, id: TLShapeId, change: RadarChange): 
   try {
     editor.run(
       () => {
-        editor.store.update(id, (record) => {
-          const shape = record as TLShape
-          const meta: Record<string, unknown> = { ...shape.meta }
-          for (const [key, value] of Object.entries(change.meta ?? {})) {
-            if (value === undefined) delete meta[key]
-            else meta[key] = value
-          }
-          return { ...shape, meta: meta as TLShape['meta'], props: { ...shape.props, ...change.props } } as TLShape
-        })
+        editor.store.update(id, (record) => applyRadarChange(record as TLShape, change))
       },
       { history: 'ignore' },
     )
