@@ -1,0 +1,260 @@
+/**
+ * User story: a facilitator in Tarija starts a Participation Radar board in
+ * Spanish. She scores the radar with the mouse (clicking and dragging along
+ * the axes); a colleague in Leuven, in another browser, scores it with the
+ * keyboard. Both see the same median and the same number of people; each sees
+ * only their own polygon highlighted. A reload keeps her scores; the export
+ * draws the group's picture (not anyone's own); freezing the round shows it as
+ * a ghost to both.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import es from '../client/src/i18n/locales/es.json'
+import { startServer } from '../server/test-utils/startServer'
+import { axisStats } from '../shared/radar'
+import radarEs from '../templates/participation-radar/texts.es.json'
+import { eventually, waitForBoard } from './support/board'
+import { launchBrowser, openPerson, type Person } from './support/browser'
+
+type Server = Awaited<ReturnType<typeof startServer>>
+
+/** What a person's radar shows, read from the data attributes the radar exposes. */
+interface RadarView {
+  id: string
+  respondents: number
+  medians: (number | null)[]
+  own: (number | null)[] | null
+  ownHighlighted: boolean
+  round: number
+  ghostRound: number | null
+  countText: string
+}
+
+function radarView(person: Person): Promise<RadarView | null> {
+  return person.page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('[data-testid="radar"]')
+    if (!el) return null
+    const own = el.querySelector('[data-radar-layer="own"]')
+    return {
+      id: el.dataset.shapeId ?? '',
+      respondents: Number(el.dataset.respondents),
+      medians: JSON.parse(el.dataset.medians ?? '[]') as (number | null)[],
+      own: el.dataset.own ? (JSON.parse(el.dataset.own) as (number | null)[]) : null,
+      ownHighlighted: Boolean(own),
+      round: Number(el.dataset.round),
+      ghostRound: el.dataset.ghostRound ? Number(el.dataset.ghostRound) : null,
+      countText: el.querySelector('[data-testid="radar-respondents"]')?.textContent ?? '',
+    }
+  })
+}
+
+/** Brings the radar into view, large enough to aim at. */
+async function showRadar(person: Person): Promise<void> {
+  await person.page.evaluate(() => {
+    type Box = { x: number; y: number; w: number; h: number }
+    const editor = (window as unknown as {
+      __editor: { getCurrentPageShapes(): { id: string; type: string }[]; getShapePageBounds(id: string): Box; zoomToBounds(b: Box, o: unknown): void }
+    }).__editor
+    const radar = editor.getCurrentPageShapes().find((s) => s.type === 'radar')!
+    // Clear of tldraw's style panel (top right) and toolbar (bottom), as a person would pan it.
+    editor.zoomToBounds(editor.getShapePageBounds(radar.id), { inset: 160, immediate: true })
+  })
+  await person.page.waitForTimeout(200)
+}
+
+/** Screen point of `score` on `axis`, computed from the drawn axis line (its end lies at 1.06 × the outer ring). */
+function axisPoint(person: Person, axis: number, score: number): Promise<{ x: number; y: number }> {
+  return person.page.evaluate(
+    ({ axis, score }) => {
+      const root = document.querySelector<HTMLElement>('[data-testid="radar"]')!
+      const line = root.querySelector<SVGLineElement>(`[data-axis-hit="${axis}"]`)!
+      const svg = line.ownerSVGElement!
+      const max = Number(root.querySelector('[data-testid="radar-slider"]')!.getAttribute('aria-valuemax'))
+      const f = score / max / 1.06
+      const x = line.x1.baseVal.value + (line.x2.baseVal.value - line.x1.baseVal.value) * f
+      const y = line.y1.baseVal.value + (line.y2.baseVal.value - line.y1.baseVal.value) * f
+      const p = new DOMPoint(x, y).matrixTransform(svg.getScreenCTM()!)
+      return { x: p.x, y: p.y }
+    },
+    { axis, score },
+  )
+}
+
+describe('scoring the participation radar together', () => {
+  let server: Server
+  let browser: Browser
+  let rosa: Person
+  let bram: Person
+  let boardUrl: string
+  // Rosa clicks four axes and drags on a fifth; Bram uses the keyboard on every axis.
+  const rosaScores = [4, 2, 5, 3, 1, null, null, null]
+  const bramScores = [2, 3, 4, 1, 5, 2, 3, 4]
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    rosa = await openPerson(browser, server.url, { name: 'Rosa (Tarija)', language: 'es' })
+    bram = await openPerson(browser, server.url, { name: 'Bram (Leuven)', language: 'nl' })
+  })
+
+  afterAll(async () => {
+    for (const person of [rosa, bram]) if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('creates a Participation Radar board in Spanish from the home page', async () => {
+    const { page } = rosa
+    await page.goto(server.url)
+    const option = page.locator('[data-testid="template-option"][data-template-id="participation-radar"]')
+    await option.waitFor()
+    expect(await option.textContent()).toContain(radarEs.name)
+    await page.getByTestId('create-title').fill('Radar de participación Tarija – Gante')
+    await page.getByTestId('create-language').selectOption('es')
+    await option.click()
+    await page.getByTestId('create-submit').click()
+    await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/)
+    boardUrl = page.url()
+    await waitForBoard(page)
+    await page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
+    const view = (await radarView(rosa))!
+    expect(view).toMatchObject({ respondents: 0, own: Array(8).fill(null), ownHighlighted: false, round: 1 })
+    const panel = await page.locator('[data-testid="radar"] .radar-panel').textContent()
+    expect(panel).toContain(radarEs['radar.question'])
+    expect(panel).toContain(es.radar.anonymous)
+  })
+
+  it('lets Rosa score by clicking and dragging along the axes', async () => {
+    await showRadar(rosa)
+    const { mouse } = rosa.page
+    for (let axis = 0; axis < 4; axis++) {
+      const p = await axisPoint(rosa, axis, rosaScores[axis]!)
+      await mouse.click(p.x, p.y)
+    }
+    // Axis 4: press at 4, drag inwards to 1.
+    const from = await axisPoint(rosa, 4, 4)
+    const to = await axisPoint(rosa, 4, 1)
+    await mouse.move(from.x, from.y)
+    await mouse.down()
+    for (let step = 1; step <= 8; step++) await mouse.move(from.x + ((to.x - from.x) * step) / 8, from.y + ((to.y - from.y) * step) / 8)
+    await mouse.up()
+    const view = await eventually(
+      () => radarView(rosa),
+      (v) => JSON.stringify(v?.own) === JSON.stringify(rosaScores),
+    )
+    expect(view!.own).toEqual(rosaScores)
+    expect(view!.ownHighlighted).toBe(true)
+    expect(view!.respondents).toBe(1)
+    // Clicking the radar scores it; it does not select or move it (it is locked in the template).
+    const selected = await rosa.page.evaluate(() => (window as unknown as { __editor: { getSelectedShapeIds(): string[] } }).__editor.getSelectedShapeIds())
+    expect(selected).toEqual([])
+  })
+
+  it('lets Bram score with the keyboard in his own browser', async () => {
+    await bram.page.goto(boardUrl)
+    await waitForBoard(bram.page)
+    await bram.page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
+    await showRadar(bram)
+    const sliders = bram.page.locator('[data-testid="radar"] [data-testid="radar-slider"]')
+    expect(await sliders.count()).toBe(8)
+    for (let axis = 0; axis < 8; axis++) {
+      const slider = sliders.nth(axis)
+      await slider.focus()
+      // From "not scored", each ArrowRight adds one; one step too far and back, as people do.
+      for (let i = 0; i <= bramScores[axis]; i++) await bram.page.keyboard.press('ArrowRight')
+      if (bramScores[axis] < 5) await bram.page.keyboard.press('ArrowLeft')
+      else await bram.page.keyboard.press('End')
+    }
+    const view = await eventually(
+      () => radarView(bram),
+      (v) => JSON.stringify(v?.own) === JSON.stringify(bramScores),
+    )
+    expect(view!.own).toEqual(bramScores)
+    expect(await sliders.nth(2).getAttribute('aria-valuenow')).toBe('4')
+    // The arrow keys scored; they did not nudge anything on the board.
+    const moved = await bram.page.evaluate(() => (window as unknown as { __editor: { getSelectedShapeIds(): string[] } }).__editor.getSelectedShapeIds())
+    expect(moved).toEqual([])
+  })
+
+  it('shows both people the same median and count, each with only their own polygon', async () => {
+    const medians = rosaScores.map((r, axis) => axisStats([r, bramScores[axis]].filter((v): v is number => v !== null)).median)
+    const agree = (v: RadarView | null) => v?.respondents === 2 && JSON.stringify(v.medians) === JSON.stringify(medians)
+    const [seenByRosa, seenByBram] = await Promise.all([eventually(() => radarView(rosa), agree), eventually(() => radarView(bram), agree)])
+    expect(seenByRosa!.medians).toEqual(medians)
+    expect(seenByBram!.medians).toEqual(medians)
+    expect(seenByRosa!.respondents).toBe(2)
+    expect(seenByBram!.respondents).toBe(2)
+    expect(seenByRosa!.countText).toBe('2 personas puntuaron')
+    expect(seenByBram!.countText).toBe('2 personen scoorden')
+    // Each sees their own scores highlighted, never the other's.
+    expect(seenByRosa!.own).toEqual(rosaScores)
+    expect(seenByBram!.own).toEqual(bramScores)
+    // Anonymous: nobody's name is in the radar's record.
+    const meta = await rosa.page.evaluate((id) => JSON.stringify((window as unknown as { __editor: { getShape(id: string): { meta: unknown } } }).__editor.getShape(id)!.meta), seenByRosa!.id)
+    expect(meta).not.toContain('Rosa')
+    expect(meta).not.toContain('Bram')
+  })
+
+  it("keeps Rosa's scores, highlighted as hers, after a reload", async () => {
+    await rosa.page.reload()
+    await waitForBoard(rosa.page)
+    await rosa.page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
+    const view = await eventually(
+      () => radarView(rosa),
+      (v) => v?.respondents === 2 && JSON.stringify(v.own) === JSON.stringify(rosaScores),
+    )
+    expect(view!.own).toEqual(rosaScores)
+    expect(view!.ownHighlighted).toBe(true)
+  })
+
+  it("exports the group's picture as SVG and PNG, without anyone's own polygon", async () => {
+    const exported = await rosa.page.evaluate(async () => {
+      type Editor = {
+        getCurrentPageShapes(): { id: string; type: string }[]
+        getSvgString(ids: string[]): Promise<{ svg: string } | undefined>
+        toImage(ids: string[], opts: { format: 'png' }): Promise<{ blob: Blob; width: number; height: number }>
+      }
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      const id = editor.getCurrentPageShapes().find((s) => s.type === 'radar')!.id
+      const svg = (await editor.getSvgString([id]))?.svg ?? ''
+      const png = await editor.toImage([id], { format: 'png' })
+      return { svg, pngBytes: png.blob.size, width: png.width }
+    })
+    expect(occurrences(exported.svg, 'data-radar-layer="median"')).toBe(1)
+    expect(occurrences(exported.svg, 'data-radar-layer="spread"')).toBe(1)
+    expect(occurrences(exported.svg, 'data-radar-layer="own"')).toBe(0)
+    expect(exported.svg).toContain(radarEs['radar.question'])
+    expect(exported.svg).toContain('2 personas puntuaron')
+    // The median polygon: a closed path through the eight axes.
+    const median = /data-radar-layer="median"[^>]*>\s*<path d="([^"]+)"/.exec(exported.svg)?.[1] ?? ''
+    expect(median.split(/[ML]/).filter((s) => s.trim()).length).toBe(8)
+    expect(median.trim().endsWith('Z')).toBe(true)
+    expect(exported.pngBytes).toBeGreaterThan(5_000)
+    expect(exported.width).toBeGreaterThan(500)
+  })
+
+  it('freezes the round: both see it as a ghost outline and scoring starts afresh', async () => {
+    const { page } = rosa
+    await showRadar(rosa)
+    await page.locator('[data-testid="radar"] [data-testid="radar-tab-rounds"]').click()
+    await page.locator('[data-testid="radar"] [data-testid="radar-round-label"]').fill('Taller de inicio')
+    await page.locator('[data-testid="radar"] [data-testid="radar-freeze"]').click()
+    await page.locator('[data-testid="radar"] [data-testid="radar-freeze-confirm"]').click()
+    const fresh = (v: RadarView | null) => v?.round === 2 && v.ghostRound === 1 && v.respondents === 0
+    const [a, b] = await Promise.all([eventually(() => radarView(rosa), fresh), eventually(() => radarView(bram), fresh)])
+    expect(a).toMatchObject({ round: 2, ghostRound: 1, respondents: 0, ownHighlighted: false })
+    expect(b).toMatchObject({ round: 2, ghostRound: 1, respondents: 0, ownHighlighted: false })
+    expect(await bram.page.locator('[data-testid="radar"] [data-radar-layer="ghost"]').count()).toBe(1)
+    expect(await bram.page.locator('[data-testid="radar"] .radar-legend').textContent()).toContain('Taller de inicio')
+  })
+
+  it('made no request to any host but its own', () => {
+    expect(rosa.foreignRequests).toEqual([])
+    expect(bram.foreignRequests).toEqual([])
+  })
+})
+
+/** How often `literal` occurs in `text`. */
+function occurrences(text: string, literal: string): number {
+  return text.split(literal).length - 1
+}
