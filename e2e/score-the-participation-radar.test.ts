@@ -223,14 +223,40 @@ describe('scoring the participation radar together', () => {
     expect(occurrences(exported.svg, 'data-radar-layer="median"')).toBe(1)
     expect(occurrences(exported.svg, 'data-radar-layer="spread"')).toBe(1)
     expect(occurrences(exported.svg, 'data-radar-layer="own"')).toBe(0)
-    expect(exported.svg).toContain(radarEs['radar.question'])
-    expect(exported.svg).toContain('2 personas puntuaron')
+    const text = exported.svg.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')
+    expect(text).toContain(radarEs['radar.question'])
+    expect(text).toContain('2 personas puntuaron')
+    // The numbers behind the picture: per axis its median and how many scored (axis 1: Rosa 4, Bram 2).
+    expect(text).toContain('Eje 1: grupo 3 · 2 puntuaron')
     // The median polygon: a closed path through the eight axes.
     const median = /data-radar-layer="median"[^>]*>\s*<path d="([^"]+)"/.exec(exported.svg)?.[1] ?? ''
     expect(median.split(/[ML]/).filter((s) => s.trim()).length).toBe(8)
     expect(median.trim().endsWith('Z')).toBe(true)
     expect(exported.pngBytes).toBeGreaterThan(5_000)
     expect(exported.width).toBeGreaterThan(500)
+  })
+
+  it('shows names only while the group turns them on, and removes them from the board when it turns them off', async () => {
+    const metaOf = (person: Person) =>
+      person.page.evaluate(() => {
+        const editor = (window as unknown as { __editor: { getCurrentPageShapes(): { type: string; meta: unknown }[] } }).__editor
+        return JSON.stringify(editor.getCurrentPageShapes().find((s) => s.type === 'radar')!.meta)
+      })
+    await showRadar(rosa)
+    await rosa.page.locator('[data-testid="radar"] [data-testid="radar-tab-settings"]').click()
+    await rosa.page.locator('[data-testid="radar"] [data-testid="radar-show-names"]').check()
+    // Each browser adds its own name next to its own scores.
+    const named = await eventually(() => metaOf(bram), (meta) => meta.includes('Rosa (Tarija)') && meta.includes('Bram (Leuven)'))
+    expect(named).toContain('Bram (Leuven)')
+    const table = bram.page.locator('[data-testid="radar"] [data-testid="radar-names"]')
+    await eventually(async () => (await table.textContent()) ?? '', (text) => text.includes('Rosa (Tarija)') && text.includes('Bram (Leuven)'))
+    expect(await table.textContent()).toContain('Rosa (Tarija)')
+
+    await rosa.page.locator('[data-testid="radar"] [data-testid="radar-show-names"]').uncheck()
+    const anonymous = (meta: string) => !meta.includes('Rosa') && !meta.includes('Bram') && !meta.includes('"name:')
+    expect(anonymous(await eventually(() => metaOf(bram), anonymous))).toBe(true)
+    expect(anonymous(await eventually(() => metaOf(rosa), anonymous))).toBe(true)
+    expect(await table.count()).toBe(0)
   })
 
   it('freezes the round: both see it as a ghost outline and scoring starts afresh', async () => {

@@ -46,7 +46,7 @@ export const radarMigrations = createShapePropsMigrationSequence({ sequence: [] 
 
 /** A new radar: eight unnamed axes, scores 1 to 5, round 1, interquartile band, anonymous. */
 export function radarDefaultProps(): RadarProps {
-  return { w: 920, h: 640, axisCount: DEFAULT_AXES, maxScore: DEFAULT_MAX_SCORE, round: 1, spread: 'iqr', showNames: false, title: '' }
+  return { w: 960, h: 720, axisCount: DEFAULT_AXES, maxScore: DEFAULT_MAX_SCORE, round: 1, spread: 'iqr', showNames: false, title: '' }
 }
 
 /** The radar's schema entry. */

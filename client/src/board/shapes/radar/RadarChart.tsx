@@ -35,7 +35,7 @@ export function pointOnAxis(layout: RadarLayout, axis: number, fraction: number)
 
 /** The chart's layout inside a box, leaving room for the axis labels. */
 export function layoutIn(width: number, height: number, axisCount: number): RadarLayout {
-  const labelRoom = Math.min(110, Math.min(width, height) * 0.2)
+  const labelRoom = Math.min(140, Math.min(width, height) * 0.24)
   return { cx: width / 2, cy: height / 2, radius: Math.max(20, Math.min(width, height) / 2 - labelRoom), axisCount }
 }
 
@@ -51,8 +51,8 @@ function ringPath(layout: RadarLayout, fraction: number): string {
   return polygonPath(layout, Array.from({ length: layout.axisCount }, () => fraction), 1)
 }
 
-/** Splits a label into at most three lines of about `width` characters. */
-function wrap(text: string, width = 18): string[] {
+/** Splits text into at most `maxLines` lines of about `width` characters (the last one cut with …). */
+export function wrap(text: string, width = 15, maxLines = 3): string[] {
   const lines: string[] = []
   let line = ''
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -62,7 +62,10 @@ function wrap(text: string, width = 18): string[] {
     } else line = line ? `${line} ${word}` : word
   }
   if (line) lines.push(line)
-  if (lines.length > 3) return [...lines.slice(0, 2), lines.slice(2).join(' ').slice(0, width - 1) + '…']
+  if (lines.length > maxLines) {
+    const rest = lines.slice(maxLines - 1).join(' ')
+    return [...lines.slice(0, maxLines - 1), rest.length > width ? rest.slice(0, width - 1) + '…' : rest]
+  }
   return lines
 }
 
@@ -155,11 +158,11 @@ export function RadarChart({ layout, maxScore, labels, placeholder, aggregate, s
           const anchor = Math.sin(angle) > 0.3 ? 'start' : Math.sin(angle) < -0.3 ? 'end' : 'middle'
           const text = labels[i] || placeholder(i)
           const lines = wrap(text)
-          const lineHeight = 17
+          const lineHeight = 16
           // Labels below the centre hang down from the axis end, those above sit on it.
           const top = Math.cos(angle) < -0.3 ? y + 12 : Math.cos(angle) > 0.3 ? y - (lines.length - 1) * lineHeight : y - ((lines.length - 1) * lineHeight) / 2 + 5
           return (
-            <text key={i} data-axis-label={i} x={x} y={top} textAnchor={anchor} fontSize={15} fontWeight={labels[i] ? 600 : 400} fontStyle={labels[i] ? 'normal' : 'italic'} fill={labels[i] ? RADAR_COLORS.label : RADAR_COLORS.placeholder}>
+            <text key={i} data-axis-label={i} x={x} y={top} textAnchor={anchor} fontSize={14} fontWeight={labels[i] ? 600 : 400} fontStyle={labels[i] ? 'normal' : 'italic'} fill={labels[i] ? RADAR_COLORS.label : RADAR_COLORS.placeholder}>
               {lines.map((line, n) => (
                 <tspan key={n} x={x} dy={n === 0 ? 0 : lineHeight}>
                   {line}
