@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecordsMap, putRecord } from '../shared/documentLayout'
-import { connectClient, createBoard, startServer } from '../server/test-utils/startServer'
+import { boardLink, connectClient, createBoard, startServer } from '../server/test-utils/startServer'
 import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
@@ -24,7 +24,7 @@ describe('two people collaborate on one board', () => {
     server = await startServer()
     browser = await launchBrowser()
     const board = await createBoard(server.url, 'Diálogo digital 1', 'es')
-    boardUrl = `${server.url}/b/${board.id}`
+    boardUrl = boardLink(server.url, board)
     ana = await openPerson(browser, server.url, { name: 'Ana (Cochabamba)', language: 'es' })
     bram = await openPerson(browser, server.url, { name: 'Bram (Leuven)', language: 'nl' })
     await Promise.all([ana.page.goto(boardUrl), bram.page.goto(boardUrl)])

@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBoard, startServer } from '../server/test-utils/startServer'
+import { boardLink, createBoard, startServer } from '../server/test-utils/startServer'
 import { eventually, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
@@ -40,10 +40,11 @@ describe('an image dropped on a board', () => {
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    boardId = (await createBoard(server.url, 'Fotos', 'en')).id
+    const board = await createBoard(server.url, 'Fotos', 'en')
+    boardId = board.id
     uploader = await openPerson(browser, server.url, { name: 'Marisol' })
     viewer = await openPerson(browser, server.url, { name: 'Joris' })
-    await Promise.all([uploader.page.goto(`${server.url}/b/${boardId}`), viewer.page.goto(`${server.url}/b/${boardId}`)])
+    await Promise.all([uploader.page.goto(boardLink(server.url, board)), viewer.page.goto(boardLink(server.url, board))])
     await Promise.all([waitForBoard(uploader.page), waitForBoard(viewer.page)])
   })
 

@@ -14,7 +14,7 @@ import * as Y from 'yjs'
 import { getRecordsMap, yMapToRecord } from '../shared/documentLayout'
 import { openSqliteStorage } from '../server/src/storage/SqliteStorage'
 import { startBreakableServer, type BreakableServer } from '../server/test-utils/breakableStorage'
-import { createBoard } from '../server/test-utils/startServer'
+import { boardLink, createBoard } from '../server/test-utils/startServer'
 import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
@@ -29,11 +29,12 @@ describe('the disk fills up during a workshop', () => {
   beforeAll(async () => {
     server = await startBreakableServer()
     url = server.url
-    boardId = (await createBoard(url, 'Disco lleno', 'es')).id
+    const board = await createBoard(url, 'Disco lleno', 'es')
+    boardId = board.id
     browser = await launchBrowser()
     ana = await openPerson(browser, url, { name: 'Ana', language: 'es' })
     bram = await openPerson(browser, url, { name: 'Bram', language: 'nl' })
-    await Promise.all([ana.page.goto(`${url}/b/${boardId}`), bram.page.goto(`${url}/b/${boardId}`)])
+    await Promise.all([ana.page.goto(boardLink(url, board)), bram.page.goto(boardLink(url, board))])
     await Promise.all([waitForBoard(ana.page), waitForBoard(bram.page)])
   })
 

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import es from '../client/src/i18n/locales/es.json'
 import nl from '../client/src/i18n/locales/nl.json'
-import { createBoard, startServer } from '../server/test-utils/startServer'
+import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
 import { waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
@@ -21,11 +21,13 @@ describe('the app in Dutch and Spanish', () => {
   let browser: Browser
   let person: Person
   let boardId: string
+  let board: CreatedBoard
 
   beforeAll(async () => {
     server = await startServer()
     browser = await launchBrowser()
-    boardId = (await createBoard(server.url, 'Diálogo', 'es')).id
+    board = await createBoard(server.url, 'Diálogo', 'es')
+    boardId = board.id
     person = await openPerson(browser, server.url, { name: 'Rosa', language: 'en' })
   })
 
@@ -50,7 +52,7 @@ describe('the app in Dutch and Spanish', () => {
       await page.reload()
       await page.getByRole('heading', { name: strings.home.title, exact: true }).waitFor({ timeout: 5_000 })
 
-      await page.goto(`${server.url}/b/${boardId}`)
+      await page.goto(boardLink(server.url, board))
       await waitForBoard(page)
       const selectTool = page.locator('[data-testid="tools.select"]')
       await selectTool.waitFor()

@@ -2,6 +2,7 @@
  * HTTP API shapes and their validators, shared by the server (which validates
  * every body it receives) and the client (which reads the responses).
  */
+import type { BoardKeys, Role } from './access'
 import { isLanguage, LANGUAGES, type Language } from './languages'
 import { err, ok, type Result } from './result'
 
@@ -19,10 +20,23 @@ export interface BoardMeta {
   updatedAt: number
 }
 
+/**
+ * A board as one link holder sees it: its metadata, the role their key grants,
+ * and the keys they may share (facilitator: all three; participant: participant
+ * and viewer; viewer: viewer). Response of create, read and link rotation.
+ */
+export interface BoardAccess {
+  board: BoardMeta
+  role: Role
+  keys: BoardKeys
+}
+
 /** Error vocabulary of the HTTP API: `code` is stable, `message` is for people. */
 export type ApiErrorCode =
   | 'invalid-json'
   | 'invalid-field'
+  | 'unauthorized'
+  | 'forbidden'
   | 'not-found'
   | 'payload-too-large'
   | 'unsupported-media-type'

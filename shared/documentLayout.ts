@@ -20,6 +20,23 @@ export const META_KEY = 'tl_meta'
 /** Key in the meta map holding the tldraw schema the records follow. */
 export const SCHEMA_KEY = 'schema'
 
+/**
+ * Key of the facilitator-only session state (timer, private mode, voting ...):
+ * a flat map of JSON values that only facilitators may change; the server
+ * undoes anyone else's change to it.
+ */
+export const SESSION_KEY = 'session'
+
+/** Session key: true when viewers' cursors and names are shown to everyone (default hidden). */
+export const VIEWER_PRESENCE = 'viewerPresence'
+
+/**
+ * `meta` key marking a record locked by a facilitator: only facilitators may
+ * change or delete it, only they may set or clear the mark, and nobody else
+ * may put a new shape inside it. Set together with tldraw's own `isLocked`.
+ */
+export const FACILITATOR_LOCK = 'facilitatorLock'
+
 /** Record fields stored as nested maps so their keys merge independently. */
 export const NESTED_FIELDS = ['props', 'meta'] as const
 
@@ -33,6 +50,11 @@ export interface PlainRecord {
 /** The map of all records in a board document. */
 export function getRecordsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap(RECORDS_KEY)
+}
+
+/** The facilitator-only session state. */
+export function getSessionMap(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap(SESSION_KEY)
 }
 
 /** The map of document-level metadata (schema version). */

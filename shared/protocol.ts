@@ -28,6 +28,8 @@ export const MessageType = {
 export type StatusNotice =
   | { kind: 'storage'; ok: boolean }
   | { kind: 'hello'; protocolVersion: number; readOnly: boolean }
+  /** The server refused or undid part of this client's change (a viewer's edit, a participant touching facilitator-only state). */
+  | { kind: 'refused'; reason: 'read-only' | 'facilitator-only' }
 
 /** A named reason for closing a websocket, shared so both sides speak of it the same way. */
 export interface CloseReason {
@@ -48,6 +50,8 @@ export const Close = {
   forbidden: { code: 4403, reason: 'forbidden', permanent: true },
   unknownBoard: { code: 4404, reason: 'unknown-board', permanent: true },
   tooSlow: { code: 4408, reason: 'too-slow', permanent: false },
+  /** The link's key was replaced by a facilitator: this link no longer opens the board. */
+  linkRevoked: { code: 4409, reason: 'link-revoked', permanent: true },
   boardDeleted: { code: 4410, reason: 'board-deleted', permanent: true },
   messageTooLarge: { code: 4413, reason: 'message-too-large', permanent: false },
   protocolTooOld: { code: 4426, reason: 'protocol-too-old', permanent: true },

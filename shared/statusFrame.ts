@@ -30,6 +30,7 @@ export function decodeStatusFrame(frame: Uint8Array): StatusNotice | undefined {
     if (body.kind === 'hello' && typeof body.protocolVersion === 'number' && typeof body.readOnly === 'boolean') {
       return { kind: 'hello', protocolVersion: body.protocolVersion, readOnly: body.readOnly }
     }
+    if (body.kind === 'refused' && (body.reason === 'read-only' || body.reason === 'facilitator-only')) return { kind: 'refused', reason: body.reason }
     return undefined
   } catch {
     return undefined

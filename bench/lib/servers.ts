@@ -153,6 +153,12 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
   return { kind, pid: child.pid!, baseUrl, wsUrl, dataDir, env, stderrTail: () => stderr, readProbe, resetProbe, forceGc, stop }
 }
 
+/**
+ * Creates a board and returns the "room" a stock provider connects to. Our
+ * server answers with the board's link keys: the room then carries the
+ * participant key (`<id>?key=...`, the provider appends it to its URL as is);
+ * the reference server has no keys.
+ */
 export async function createBoard(server: ServerHandle, title: string): Promise<string> {
   const res = await fetch(server.baseUrl + '/api/boards', {
     method: 'POST',
@@ -161,9 +167,10 @@ export async function createBoard(server: ServerHandle, title: string): Promise<
     signal: AbortSignal.timeout(10_000),
   })
   if (res.status !== 201) throw new Error(`POST /api/boards -> ${res.status} ${await res.text()}`)
-  const body = (await res.json()) as { id?: string }
-  if (typeof body.id !== 'string') throw new Error('POST /api/boards returned no id')
-  return body.id
+  const body = (await res.json()) as { id?: string; board?: { id?: string }; keys?: { participant?: string } }
+  const id = body.board?.id ?? body.id
+  if (typeof id !== 'string') throw new Error('POST /api/boards returned no id')
+  return body.keys?.participant ? `${id}?key=${body.keys.participant}` : id
 }
 
 export async function createBoards(server: ServerHandle, count: number, prefix: string, concurrency = 8): Promise<string[]> {

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { SQLITE_SYNCHRONOUS_MODES } from '../src/config'
+import { newBoardKeys } from '../src/access/boardAccess'
 import { openSqliteStorage } from '../src/storage/SqliteStorage'
 
 const APPENDS = 2000
@@ -17,7 +18,7 @@ const update = new Uint8Array(300).fill(7) // about one moved note
 for (const mode of SQLITE_SYNCHRONOUS_MODES) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'append-latency-'))
   const storage = openSqliteStorage(dir, { synchronous: mode })
-  await storage.createBoard({ id: boardId, title: 'bench', language: 'en', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]))
+  await storage.createBoard({ id: boardId, title: 'bench', language: 'en', createdAt: 0, updatedAt: 0 }, new Uint8Array([0, 0]), newBoardKeys())
   const ms: number[] = []
   for (let i = 0; i < APPENDS; i++) {
     const start = process.hrtime.bigint()

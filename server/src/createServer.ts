@@ -6,6 +6,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { closeReasonFor, createBoardAccess } from './access/boardAccess'
+import { createBoardWriteGuard } from './access/boardWriteGuard'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
 import { collectGarbageNow } from './idleGc'
@@ -40,7 +42,13 @@ export async function startServer(
   const templates = loadTemplates(templatesDir)
   if (!templates.ok) throw new Error(`broken template: ${templates.error}`)
   storage ??= openSqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
+  const access = createBoardAccess(storage)
   const rooms = new RoomManager({
+    admit: async (boardId, key) => {
+      const check = await access.check(boardId, key)
+      return check.kind === 'granted' ? check : { kind: 'denied', reason: closeReasonFor(check) }
+    },
+    createWriteGuard: createBoardWriteGuard,
     load: (boardId) => storage.loadDocument(boardId),
     persistenceFor: (boardId) => ({
       appendUpdate: (update) => storage.appendUpdate(boardId, update, Date.now()),
@@ -57,7 +65,7 @@ export async function startServer(
       if (collectGarbageNow()) log.debug('idle: collected garbage', { ms: Math.round(performance.now() - started) })
     },
   })
-  const app = createApp({ config, storage, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
+  const app = createApp({ config, storage, access, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
   const server = http.createServer(app)
   const stopSync = attachSync(server, rooms, { maxMessageBytes: config.maxMessageBytes, log })
 

@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url'
 import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import type { BoardMeta } from '../../shared/api'
+import { boardLinkPath, KEY_PARAM, type Role } from '../../shared/access'
+import type { BoardAccess, BoardMeta } from '../../shared/api'
 import type { Language } from '../../shared/languages'
 import { SYNC_PATH } from '../../shared/protocol'
+import { PROTOCOL_PARAM } from '../../shared/syncHandshake'
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ENTRY = path.join(REPO_ROOT, 'server/src/main.ts')
@@ -169,15 +171,49 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
   return server
 }
 
-/** Creates a board through the API (as a facilitator would) and returns its metadata. */
-export async function createBoard(url: string, title = 'Test board', language: Language = 'en'): Promise<BoardMeta> {
+/** A board made by createBoard: its metadata and the key of each role's link. */
+export interface CreatedBoard extends BoardMeta {
+  keys: Record<Role, string>
+}
+
+/** Keys of the boards this test process created, so clients can present one by role. */
+const createdKeys = new Map<string, Record<Role, string>>()
+
+/** Creates a board through the API (as a facilitator would) and returns its metadata and keys. */
+export async function createBoard(url: string, title = 'Test board', language: Language = 'en', template?: string): Promise<CreatedBoard> {
   const res = await fetch(`${url}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title, language }),
+    body: JSON.stringify({ title, language, template }),
   })
   if (res.status !== 201) throw new Error(`POST /api/boards answered ${res.status}: ${await res.text()}`)
-  return (await res.json()) as BoardMeta
+  const created = (await res.json()) as BoardAccess
+  const keys = created.keys as Record<Role, string>
+  createdKeys.set(created.board.id, keys)
+  return { ...created.board, keys }
+}
+
+/**
+ * The sync URL of a board for a raw websocket: with the key of `role` (default
+ * participant) of a board made by createBoard, or `key` (null: none).
+ */
+export function syncUrl(wsUrl: string, boardId: string, opts: { role?: Role; key?: string | null; protocol?: number } = {}): string {
+  const key = opts.key !== undefined ? opts.key : (createdKeys.get(boardId)?.[opts.role ?? 'participant'] ?? null)
+  const query = new URLSearchParams()
+  if (key !== null) query.set(KEY_PARAM, key)
+  if (opts.protocol !== undefined) query.set(PROTOCOL_PARAM, String(opts.protocol))
+  const search = query.toString()
+  return `${wsUrl}/${boardId}${search ? `?${search}` : ''}`
+}
+
+/** The page address of a board's link for `role` (default participant), as people receive it. */
+export function boardLink(url: string, board: CreatedBoard, role: Role = 'participant'): string {
+  return `${url}${boardLinkPath(board.id, board.keys[role])}`
+}
+
+/** `Authorization` header for a board key. */
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` }
 }
 
 /** Polls `check` until it returns a truthy value; rejects with `what` after `timeoutMs`. */
@@ -212,15 +248,25 @@ export interface TestClient {
 export function connectClient(
   wsUrl: string,
   boardId: string,
-  opts: { doc?: Y.Doc; connect?: boolean; maxBackoffTime?: number; params?: Record<string, string> } = {},
+  opts: {
+    doc?: Y.Doc
+    connect?: boolean
+    maxBackoffTime?: number
+    params?: Record<string, string>
+    /** The link key to present; null for none. Default: the key of `role` of a board made by createBoard. */
+    key?: string | null
+    /** Default participant. */
+    role?: Role
+  } = {},
 ): TestClient {
   const doc = opts.doc ?? new Y.Doc()
+  const key = opts.key !== undefined ? opts.key : (createdKeys.get(boardId)?.[opts.role ?? 'participant'] ?? null)
   const provider = new WebsocketProvider(wsUrl, boardId, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     connect: opts.connect ?? true,
     maxBackoffTime: opts.maxBackoffTime ?? 500,
-    params: opts.params ?? {},
+    params: { ...(key === null ? {} : { [KEY_PARAM]: key }), ...opts.params },
   })
   const synced = new Promise<void>((resolve) => {
     if (provider.synced) resolve()

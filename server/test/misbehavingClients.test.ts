@@ -8,7 +8,7 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { Close, MessageType } from '../../shared/protocol'
-import { connectClient, createBoard, health, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { connectClient, createBoard, health, startServer, syncUrl, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
 
 interface RawClient {
   ws: WebSocket
@@ -50,7 +50,7 @@ describe('misbehaving clients', () => {
   }
 
   async function expectClosedAlone(send: (ws: WebSocket) => void, expected: { code: number; reason: string }) {
-    const rogue = rawClient(`${server.wsUrl}/${boardId}`)
+    const rogue = rawClient(syncUrl(server.wsUrl, boardId))
     await rogue.opened
     send(rogue.ws)
     expect(await rogue.closed).toEqual(expected)

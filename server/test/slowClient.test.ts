@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { Close } from '../../shared/protocol'
-import { connectClient, createBoard, health, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { connectClient, createBoard, health, startServer, syncUrl, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
 
 const MiB = 1024 * 1024
 
@@ -39,7 +39,7 @@ describe('a client that stops reading', () => {
     reader = connectClient(server.wsUrl, id)
     await Promise.all([writer.synced, reader.synced])
 
-    const stuck = new WebSocket(`${server.wsUrl}/${id}`)
+    const stuck = new WebSocket(syncUrl(server.wsUrl, id))
     const closed = new Promise<{ code: number; reason: string }>((resolve) =>
       stuck.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     )

@@ -7,12 +7,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BoardMeta } from '../../shared/api'
+import Database from 'better-sqlite3'
+import type { BoardAccess } from '../../shared/api'
 import { getRecordsMap, yMapToRecord } from '../../shared/documentLayout'
 import type { TemplateSummary } from '../../shared/templates'
 import { loadConfig } from '../src/config'
 import { startServer as startInProcess } from '../src/createServer'
 import { createLogger } from '../src/log'
+import { DATABASE_FILE } from '../src/storage/SqliteStorage'
 import { TEMPLATES_DIR } from '../src/templates/loadTemplates'
 import { connectClient, startServer, type TestServer } from '../test-utils/startServer'
 import stakeholdersEs from '../../templates/stakeholder-analysis/texts.es.json'
@@ -47,11 +49,11 @@ describe('templates over HTTP', () => {
   it('creates a board from a template, seeded in the board language before anyone connects', async () => {
     const res = await post({ title: 'Actores Tarija', language: 'es', template: 'stakeholder-analysis' })
     expect(res.status).toBe(201)
-    const board = (await res.json()) as BoardMeta
+    const { board, keys } = (await res.json()) as BoardAccess
     expect(board).toMatchObject({ title: 'Actores Tarija', language: 'es' })
     expect(board).not.toHaveProperty('template')
 
-    const client = connectClient(server.wsUrl, board.id)
+    const client = connectClient(server.wsUrl, board.id, { key: keys.participant! })
     try {
       await client.synced
       const records = [...getRecordsMap(client.doc).values()].map(yMapToRecord)
@@ -68,11 +70,19 @@ describe('templates over HTTP', () => {
   })
 
   it('refuses an unknown template with 400 naming the field, creating nothing', async () => {
-    const before = ((await (await fetch(`${server.url}/api/boards`)).json()) as BoardMeta[]).length
+    const boardCount = () => {
+      const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true })
+      try {
+        return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM boards').get()!.n
+      } finally {
+        db.close()
+      }
+    }
+    const before = boardCount()
     const res = await post({ title: 'x', language: 'en', template: 'swot-analysis' })
     expect(res.status).toBe(400)
     expect((await res.json()).error).toMatchObject({ code: 'invalid-field', field: 'template' })
-    expect(((await (await fetch(`${server.url}/api/boards`)).json()) as BoardMeta[]).length).toBe(before)
+    expect(boardCount()).toBe(before)
   })
 
   it('still creates a blank board without a template', async () => {

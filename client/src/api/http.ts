@@ -2,7 +2,8 @@
  * Typed calls to the server's HTTP API. Failures are values: either the
  * server's `ApiError` (code, field) or a network failure, never a throw.
  */
-import type { ApiError, ApiErrorCode, BoardMeta, ClientConfig, UploadedAsset } from '../../../shared/api'
+import { isBoardKey, isRole, ROLES, type BoardKeys, type Role } from '../../../shared/access'
+import type { ApiError, ApiErrorCode, BoardAccess, BoardMeta, ClientConfig, UploadedAsset } from '../../../shared/api'
 import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
@@ -14,6 +15,8 @@ export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: st
 const API_ERROR_CODES: readonly string[] = [
   'invalid-json',
   'invalid-field',
+  'unauthorized',
+  'forbidden',
   'not-found',
   'payload-too-large',
   'unsupported-media-type',
@@ -31,6 +34,8 @@ export function parseApiError(status: number, body: unknown): CallError {
   if (error && typeof error.code === 'string' && API_ERROR_CODES.includes(error.code)) {
     return typeof error.field === 'string' ? { code: error.code, field: error.field } : { code: error.code }
   }
+  if (status === 401) return { code: 'unauthorized' }
+  if (status === 403) return { code: 'forbidden' }
   if (status === 404) return { code: 'not-found' }
   if (status === 413) return { code: 'payload-too-large' }
   if (status === 415) return { code: 'unsupported-media-type' }
@@ -45,6 +50,19 @@ export function parseBoardMeta(value: unknown): BoardMeta | undefined {
   if (!isBoardId(id) || typeof title !== 'string' || !isLanguage(language)) return undefined
   if (typeof createdAt !== 'number' || typeof updatedAt !== 'number') return undefined
   return { id, title, language, createdAt, updatedAt }
+}
+
+/** Narrows a create / read / link-replace answer. */
+export function parseBoardAccess(value: unknown): BoardAccess | undefined {
+  if (!isRecord(value) || !isRole(value.role) || !isRecord(value.keys)) return undefined
+  const board = parseBoardMeta(value.board)
+  if (!board) return undefined
+  const keys: BoardKeys = {}
+  for (const role of ROLES) {
+    const key = value.keys[role]
+    if (isBoardKey(key)) keys[role] = key
+  }
+  return { board, role: value.role, keys }
 }
 
 function parseSummaryTexts(value: unknown): TemplateSummaryTexts | undefined {
@@ -100,10 +118,22 @@ const json = (body: unknown): RequestInit => ({
   headers: { 'Content-Type': 'application/json' },
 })
 
+/** The header that proves which link we came through. */
+const withKey = (key: string, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...init.headers, Authorization: `Bearer ${key}` },
+})
+
 function expectBoard(result: Result<unknown, CallError>): Result<BoardMeta, CallError> {
   if (!result.ok) return result
   const board = parseBoardMeta(result.value)
   return board ? ok(board) : err({ code: 'unknown' })
+}
+
+function expectAccess(result: Result<unknown, CallError>): Result<BoardAccess, CallError> {
+  if (!result.ok) return result
+  const access = parseBoardAccess(result.value)
+  return access ? ok(access) : err({ code: 'unknown' })
 }
 
 export async function fetchConfig(): Promise<Result<ClientConfig, CallError>> {
@@ -111,21 +141,21 @@ export async function fetchConfig(): Promise<Result<ClientConfig, CallError>> {
   return result.ok ? ok(parseClientConfig(result.value)) : result
 }
 
-export async function listBoards(): Promise<Result<BoardMeta[], CallError>> {
-  const result = await call('/api/boards')
-  if (!result.ok) return result
-  if (!Array.isArray(result.value)) return err({ code: 'unknown' })
-  return ok(result.value.map(parseBoardMeta).filter((b): b is BoardMeta => b !== undefined))
-}
-
-export async function getBoard(id: string): Promise<Result<BoardMeta, CallError>> {
+/** A board as seen through the link whose key is `key`. */
+export async function getBoard(id: string, key: string): Promise<Result<BoardAccess, CallError>> {
   if (!isBoardId(id)) return err({ code: 'not-found' })
-  return expectBoard(await call(`/api/boards/${id}`))
+  return expectAccess(await call(`/api/boards/${id}`, withKey(key)))
 }
 
-export async function createBoard(title: string, language: Language, template?: string): Promise<Result<BoardMeta, CallError>> {
+/** Creates a board; the answer carries the keys of its three links. */
+export async function createBoard(title: string, language: Language, template?: string): Promise<Result<BoardAccess, CallError>> {
   const body = template === undefined ? { title, language } : { title, language, template }
-  return expectBoard(await call('/api/boards', { method: 'POST', ...json(body) }))
+  return expectAccess(await call('/api/boards', { method: 'POST', ...json(body) }))
+}
+
+/** Replaces one role's link (facilitators only); its old holders are cut off. */
+export async function replaceLink(id: string, key: string, role: Role): Promise<Result<BoardAccess, CallError>> {
+  return expectAccess(await call(`/api/boards/${id}/keys/${role}`, withKey(key, { method: 'POST' })))
 }
 
 export async function listTemplates(): Promise<Result<TemplateSummary[], CallError>> {
@@ -135,20 +165,20 @@ export async function listTemplates(): Promise<Result<TemplateSummary[], CallErr
   return ok(result.value.map(parseTemplateSummary).filter((t): t is TemplateSummary => t !== undefined))
 }
 
-export async function renameBoard(id: string, title: string): Promise<Result<BoardMeta, CallError>> {
-  return expectBoard(await call(`/api/boards/${id}`, { method: 'PATCH', ...json({ title }) }))
+export async function renameBoard(id: string, key: string, title: string): Promise<Result<BoardMeta, CallError>> {
+  return expectBoard(await call(`/api/boards/${id}`, withKey(key, { method: 'PATCH', ...json({ title }) })))
 }
 
-export async function deleteBoard(id: string): Promise<Result<null, CallError>> {
-  const result = await call(`/api/boards/${id}`, { method: 'DELETE' })
+export async function deleteBoard(id: string, key: string): Promise<Result<null, CallError>> {
+  const result = await call(`/api/boards/${id}`, withKey(key, { method: 'DELETE' }))
   return result.ok ? ok(null) : result
 }
 
-export async function uploadAsset(boardId: string, file: Blob, signal?: AbortSignal): Promise<Result<UploadedAsset, CallError>> {
+export async function uploadAsset(boardId: string, key: string, file: Blob, signal?: AbortSignal): Promise<Result<UploadedAsset, CallError>> {
   const result = await call(`/api/boards/${boardId}/assets`, {
     method: 'POST',
     body: file,
-    headers: { 'Content-Type': file.type },
+    headers: { 'Content-Type': file.type, Authorization: `Bearer ${key}` },
     signal,
   })
   if (!result.ok) return result

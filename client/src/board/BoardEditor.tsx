@@ -14,6 +14,7 @@ import {
   type TLUserPreferences,
 } from 'tldraw'
 import 'tldraw/tldraw.css'
+import type { Role } from '../../../shared/access'
 import type { ClientConfig } from '../../../shared/api'
 import { getMetaMap, SCHEMA_KEY } from '../../../shared/documentLayout'
 import { isLanguage, type Language } from '../../../shared/languages'
@@ -44,6 +45,9 @@ declare global {
 
 export interface BoardEditorProps {
   boardId: string
+  /** Key of the link this browser came through (image uploads). */
+  boardKey: string
+  role: Role
   connection: BoardConnection
   config: ClientConfig
   user: LocalUser
@@ -69,6 +73,8 @@ function linkCard(url: string): TLBookmarkAsset {
 /** The tldraw editor, bound to the board's Yjs document and presence. Mount only once the document is loaded. */
 export function BoardEditor({
   boardId,
+  boardKey,
+  role,
   connection,
   config,
   user,
@@ -82,7 +88,7 @@ export function BoardEditor({
     createTLStore({
       shapeUtils: storeShapeUtils,
       bindingUtils: defaultBindingUtils,
-      assets: createAssetStore(boardId, config, onAssetProblem),
+      assets: createAssetStore(boardId, boardKey, config, onAssetProblem),
       // tldraw keeps a `user:` record per editing person in the document (for "last edited by");
       // make it ours, not tldraw's own random per-browser identity.
       users: { currentUser: user.$record },

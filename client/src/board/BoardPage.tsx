@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
-import type { BoardMeta } from '../../../shared/api'
+import { keyFromFragment, type Role } from '../../../shared/access'
+import type { BoardAccess } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
 import { getBoard } from '../api/http'
+import { knownBoard, rememberBoard, updateKnownBoard } from '../home/knownBoards'
+import { ShareDialog } from '../share/ShareDialog'
 import { ErrorBoundary } from '../app/ErrorBoundary'
 import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
@@ -30,7 +33,22 @@ declare global {
   }
 }
 
-type MetaState = { kind: 'loading' } | { kind: 'found'; board: BoardMeta } | { kind: 'not-found' } | { kind: 'unreachable' }
+type MetaState =
+  | { kind: 'loading' }
+  | { kind: 'found'; access: BoardAccess }
+  | { kind: 'not-found' }
+  /** The key opens nothing (any more): the link was replaced, or mistyped. */
+  | { kind: 'refused' }
+  | { kind: 'unreachable' }
+
+/**
+ * The key to open `boardId` with: the one in the address (`#key=`, a link just
+ * followed) or else the one this browser remembers.
+ */
+function resolveKey(boardId: string): { key: string | undefined; fromLink: boolean } {
+  const fromLink = keyFromFragment(location.hash)
+  return fromLink ? { key: fromLink, fromLink: true } : { key: knownBoard(boardId)?.key, fromLink: false }
+}
 
 const PEOPLE_OPEN_KEY = 'ww.peopleOpen'
 
@@ -41,7 +59,32 @@ function formatBytes(bytes: number, language: string): string {
 
 /** The board: header with title, status and people, and the editor once the document has loaded. */
 export function BoardPage({ boardId }: { boardId: string }) {
+  const [{ key, fromLink }] = useState(() => resolveKey(boardId))
+  if (!key) return <NeedsLinkPage />
+  return <BoardWithKey key={`${boardId}:${key}`} boardId={boardId} boardKey={key} fromLink={fromLink} />
+}
+
+/** Shown when this browser has no key for the board: the address lost its link part. */
+function NeedsLinkPage() {
+  const { t } = useTranslation()
+  useDocumentTitle(t('board.needsLinkTitle'))
+  return (
+    <div className="page">
+      <Header />
+      <main className="page__main" data-testid="needs-link">
+        <h1>{t('board.needsLinkTitle')}</h1>
+        <p className="lead">{t('board.needsLink')}</p>
+        <Link href="/" className="button button--primary">
+          {t('notFound.link')}
+        </Link>
+      </main>
+    </div>
+  )
+}
+
+function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardKey: string; fromLink: boolean }) {
   const { t, i18n } = useTranslation()
+  const [sharing, setSharing] = useState(false)
   const config = useClientConfig()
   const [meta, setMeta] = useState<MetaState>({ kind: 'loading' })
   const [connection, setConnection] = useState<BoardConnection | null>(null)
@@ -65,18 +108,27 @@ export function BoardPage({ boardId }: { boardId: string }) {
   useEffect(() => {
     let live = true
     setMeta({ kind: 'loading' })
-    void getBoard(boardId).then((result) => {
+    void getBoard(boardId, boardKey).then((result) => {
       if (!live) return
-      if (result.ok) setMeta({ kind: 'found', board: result.value })
-      else setMeta(result.error.code === 'not-found' ? { kind: 'not-found' } : { kind: 'unreachable' })
+      if (result.ok) {
+        rememberBoard(result.value, boardKey, true)
+        // A facilitator's own address must not end up in a chat by accident: their key leaves
+        // the address bar; links to share are in the share dialog.
+        if (fromLink && result.value.role === 'facilitator') history.replaceState(history.state, '', location.pathname)
+        setMeta({ kind: 'found', access: result.value })
+      } else if (result.error.code === 'not-found') setMeta({ kind: 'not-found' })
+      else if (result.error.code === 'forbidden' || result.error.code === 'unauthorized') {
+        updateKnownBoard(boardId, (b) => (b.key === boardKey ? { ...b, revoked: true } : b))
+        setMeta({ kind: 'refused' })
+      } else setMeta({ kind: 'unreachable' })
     })
     return () => {
       live = false
     }
-  }, [boardId])
+  }, [boardId, boardKey, fromLink])
 
   useEffect(() => {
-    const next = new BoardConnection(boardId)
+    const next = new BoardConnection(boardId, boardKey)
     window.__board = { doc: next.doc, provider: next.provider }
     setConnection(next)
     return () => {
@@ -84,9 +136,11 @@ export function BoardPage({ boardId }: { boardId: string }) {
       next.destroy()
       setConnection(null)
     }
-  }, [boardId])
+  }, [boardId, boardKey])
 
-  const title = meta.kind === 'found' ? meta.board.title : t('board.titleFallback')
+  // Offline, the role this browser last had on the board; the server enforces it either way.
+  const role: Role = meta.kind === 'found' ? meta.access.role : (knownBoard(boardId)?.role ?? 'participant')
+  const title = meta.kind === 'found' ? meta.access.board.title : (knownBoard(boardId)?.title ?? t('board.titleFallback'))
   useDocumentTitle(title)
 
   const onIncompatible = useCallback((relation: { kind: SchemaRelation['kind'] }) => setIncompatible(relation.kind), [])
@@ -103,6 +157,7 @@ export function BoardPage({ boardId }: { boardId: string }) {
   )
 
   if (meta.kind === 'not-found') return <NotFoundPage />
+  if (meta.kind === 'refused') return <LinkRefusedPage />
   if (config && licenceIsMissing(config, import.meta.env.PROD, location)) return <LicenceMissingPage />
   if (!connection) return null
   return (
@@ -123,19 +178,13 @@ export function BoardPage({ boardId }: { boardId: string }) {
       editor={editor}
       incompatible={incompatible}
       onRename={() => setRenaming(true)}
-      onCopyLink={() => {
-        const base = (config?.publicUrl ?? location.origin).replace(/\/+$/, '')
-        const url = `${base}/b/${boardId}`
-        navigator.clipboard
-          ?.writeText(url)
-          .then(() => showToast(t('board.linkCopied')))
-          .catch(() => showToast(t('board.linkIs', { url })))
-        if (!navigator.clipboard) showToast(t('board.linkIs', { url }))
-      }}
+      onShare={() => setSharing(true)}
       renderEditor={(snapshot) =>
         snapshot.load === 'ready' && config && !incompatible && !snapshot.closedFor ? (
           <BoardEditor
             boardId={boardId}
+            boardKey={boardKey}
+            role={role}
             connection={connection}
             config={config}
             user={user}
@@ -159,6 +208,29 @@ export function BoardPage({ boardId }: { boardId: string }) {
         onCancel={user.hasName ? () => setRenaming(false) : undefined}
       />
       <Toasts toasts={toasts.list} onDismiss={toasts.dismiss} />
+      {meta.kind === 'found' && (
+        <ShareDialog
+          open={sharing}
+          boardId={boardId}
+          role={meta.access.role}
+          keys={meta.access.keys}
+          ownKey={boardKey}
+          publicUrl={config?.publicUrl ?? null}
+          onClose={() => setSharing(false)}
+          onCopied={(copied, url) => showToast(copied ? t('board.linkCopied') : t('board.linkIs', { url }))}
+          onReplaced={(access) => {
+            const ownKey = access.keys[access.role]!
+            rememberBoard(access, ownKey)
+            if (ownKey !== boardKey) {
+              // Our own link was replaced: carry on with the new one.
+              location.reload()
+              return
+            }
+            setMeta({ kind: 'found', access })
+            showToast(t('share.replaced'))
+          }}
+        />
+      )}
     </BoardView>
   )
 }
@@ -174,7 +246,7 @@ function BoardView({
   editor,
   incompatible,
   onRename,
-  onCopyLink,
+  onShare,
   renderEditor,
   children,
 }: {
@@ -185,7 +257,7 @@ function BoardView({
   editor: Editor | null
   incompatible: SchemaRelation['kind'] | null
   onRename: () => void
-  onCopyLink: () => void
+  onShare: () => void
   renderEditor: (snapshot: Snapshot) => ReactNode
   children: ReactNode
 }) {
@@ -202,8 +274,8 @@ function BoardView({
           {title}
         </h1>
         <ConnectionIndicator snapshot={snapshot} />
-        <button type="button" className="button button--small" data-testid="copy-link" onClick={onCopyLink}>
-          {t('board.copyLink')}
+        <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
+          {t('share.open')}
         </button>
         <button
           type="button"
@@ -249,6 +321,8 @@ function closedMessageKey(reason: CloseName) {
       return 'board.closed.forbidden' as const
     case 'boardDeleted':
       return 'board.closed.board-deleted' as const
+    case 'linkRevoked':
+      return 'board.closed.link-revoked' as const
     case 'protocolTooOld':
       return 'board.closed.protocol-too-old' as const
     case 'unknownBoard':
@@ -256,6 +330,24 @@ function closedMessageKey(reason: CloseName) {
     default:
       return 'board.closed.generic' as const
   }
+}
+
+/** The key in the address (or remembered) no longer opens the board. */
+function LinkRefusedPage() {
+  const { t } = useTranslation()
+  useDocumentTitle(t('board.linkRefusedTitle'))
+  return (
+    <div className="page">
+      <Header />
+      <main className="page__main" data-testid="link-refused">
+        <h1>{t('board.linkRefusedTitle')}</h1>
+        <p className="lead">{t('board.closed.link-revoked')}</p>
+        <Link href="/" className="button button--primary">
+          {t('notFound.link')}
+        </Link>
+      </main>
+    </div>
+  )
 }
 
 /** What fills the canvas while there is no editor: loading, offline, or why not. */

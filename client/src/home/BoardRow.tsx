@@ -1,24 +1,27 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { MAX_TITLE_LENGTH, type BoardMeta } from '../../../shared/api'
+import type { KnownBoard } from './knownBoards'
 import { LANGUAGE_NAMES } from '../../../shared/languages'
 import { errorMessage } from '../api/errorMessage'
 import { renameBoard, type CallError } from '../api/http'
 import { Link } from '../app/Link'
 import { boardPath } from '../app/router'
 
-/** One board in the list, with inline rename and a delete button (which asks first). */
+/**
+ * One board in the list: facilitators rename it inline or delete it (after
+ * confirming); anyone can take it off this browser's list.
+ */
 export function BoardRow({
   board,
-  onRenaming,
   onRenamed,
   onDelete,
+  onForget,
 }: {
-  board: BoardMeta
-  /** Called with the new title as the request leaves; the returned function when it is answered. */
-  onRenaming?: (title: string) => () => void
+  board: KnownBoard
   onRenamed: (board: BoardMeta) => void
   onDelete: () => void
+  onForget: () => void
 }) {
   const { t, i18n } = useTranslation()
   const id = useId()
@@ -40,9 +43,7 @@ export function BoardRow({
     event.preventDefault()
     if (draft.trim() === board.title) return setEditing(false)
     setBusy(true)
-    const settled = onRenaming?.(draft.trim())
-    const result = await renameBoard(board.id, draft)
-    settled?.()
+    const result = await renameBoard(board.id, board.key, draft)
     setBusy(false)
     if (!result.ok) return setError(result.error)
     setError(null)
@@ -56,7 +57,7 @@ export function BoardRow({
   }).format(new Date(board.updatedAt))
 
   return (
-    <li className="board-row" data-testid="board-item" data-board-id={board.id}>
+    <li className="board-row" data-testid="board-item" data-board-id={board.id} data-role={board.role}>
       {editing ? (
         <form className="board-row__rename" onSubmit={(event) => void save(event)}>
           <label htmlFor={`${id}-rename`} className="visually-hidden">
@@ -96,17 +97,30 @@ export function BoardRow({
         </form>
       ) : (
         <div className="board-row__info">
-          <Link href={boardPath(board.id)} className="board-row__title" data-testid="board-open">
-            {board.title}
-          </Link>
+          {board.revoked ? (
+            <span className="board-row__title">{board.title}</span>
+          ) : (
+            <Link href={boardPath(board.id)} className="board-row__title" data-testid="board-open">
+              {board.title}
+            </Link>
+          )}
           <span className="board-row__meta">
+            <span data-testid="board-role">{board.revoked ? t('home.linkReplaced') : t(`roles.${board.role}`)}</span>
+            <span aria-hidden="true"> · </span>
             <span>{t('home.lastEdited', { date: lastEdited })}</span>
             <span aria-hidden="true"> · </span>
             <span>{t('home.boardLanguage', { language: LANGUAGE_NAMES[board.language] })}</span>
           </span>
         </div>
       )}
-      {!editing && (
+      {!editing && board.role !== 'facilitator' && (
+        <div className="board-row__actions">
+          <button type="button" className="button" data-testid="board-forget" aria-label={`${t('home.forget')}: ${board.title}`} onClick={onForget}>
+            {t('home.forget')}
+          </button>
+        </div>
+      )}
+      {!editing && board.role === 'facilitator' && (
         <div className="board-row__actions">
           <button
             type="button"

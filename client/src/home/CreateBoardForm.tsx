@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { MAX_TITLE_LENGTH, type BoardMeta } from '../../../shared/api'
+import { MAX_TITLE_LENGTH, type BoardAccess } from '../../../shared/api'
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { errorMessage } from '../api/errorMessage'
 import { createBoard, listTemplates, type CallError } from '../api/http'
@@ -9,7 +9,7 @@ import type { TemplateSummary } from '../../../shared/templates'
 import { TemplatePicker } from './TemplatePicker'
 
 /** Title + board language + template (or blank); the server validates, errors are shown by code and field. */
-export function CreateBoardForm({ onCreated }: { onCreated: (board: BoardMeta) => void }) {
+export function CreateBoardForm({ onCreated }: { onCreated: (created: BoardAccess) => void }) {
   const { t } = useTranslation()
   const id = useId()
   const [title, setTitle] = useState('')

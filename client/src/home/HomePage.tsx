@@ -1,82 +1,52 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { BoardMeta } from '../../../shared/api'
 import { errorMessage } from '../api/errorMessage'
-import { deleteBoard, listBoards, type CallError } from '../api/http'
+import { deleteBoard, getBoard, type CallError } from '../api/http'
 import { Dialog } from '../app/Dialog'
 import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { boardPath, navigate } from '../app/router'
 import { BoardRow } from './BoardRow'
-import { cachedList, cacheList, updateCachedList } from './boardListCache'
 import { CreateBoardForm } from './CreateBoardForm'
+import { forgetBoard, knownBoards, rememberBoard, updateKnownBoard, type KnownBoard } from './knownBoards'
 
-type ListState = { kind: 'loading' } | { kind: 'error'; error: CallError } | { kind: 'ready'; boards: BoardMeta[] }
-
-/** The list of boards: create, open, rename, delete. */
+/** The boards this browser created or opened: create, open, rename, delete, forget. */
 export function HomePage() {
   const { t } = useTranslation()
-  const [list, setList] = useState<ListState>(() => {
-    const boards = cachedList()
-    return boards ? { kind: 'ready', boards } : { kind: 'loading' }
-  })
-  const [toDelete, setToDelete] = useState<BoardMeta | null>(null)
+  const [boards, setBoards] = useState<KnownBoard[]>(() => knownBoards())
+  const [toDelete, setToDelete] = useState<KnownBoard | null>(null)
   const [deleteError, setDeleteError] = useState<CallError | null>(null)
   const [deleting, setDeleting] = useState(false)
   useDocumentTitle(t('home.title'))
 
-  // Renames and deletions still in flight: a list fetched meanwhile must not undo them on screen.
-  const pendingRenames = useRef(new Map<string, string>())
-  const pendingDeletes = useRef(new Set<string>())
-
-  const load = useCallback(async () => {
-    const fetched = await listBoards()
-    const result = fetched.ok
-      ? {
-          ...fetched,
-          value: fetched.value
-            .filter((b) => !pendingDeletes.current.has(b.id))
-            .map((b) => (pendingRenames.current.has(b.id) ? { ...b, title: pendingRenames.current.get(b.id)! } : b)),
-        }
-      : fetched
-    // A failed refresh keeps the list we already show rather than replacing it with an error.
-    setList((current) =>
-      result.ok
-        ? { kind: 'ready', boards: result.value }
-        : current.kind === 'ready' && result.error.code === 'network'
-          ? current
-          : { kind: 'error', error: result.error },
+  // Fresh titles and roles from the server; a replaced link or a deleted board shows as such.
+  const refresh = useCallback(async () => {
+    await Promise.all(
+      knownBoards().map(async (board) => {
+        const result = await getBoard(board.id, board.key)
+        if (result.ok) rememberBoard(result.value, board.key)
+        else if (result.error.code === 'not-found') forgetBoard(board.id)
+        else if (result.error.code === 'forbidden' || result.error.code === 'unauthorized') updateKnownBoard(board.id, (b) => ({ ...b, revoked: true }))
+      }),
     )
+    setBoards(knownBoards())
   }, [])
 
   useEffect(() => {
-    void load()
-  }, [load])
-
-  useEffect(() => {
-    if (list.kind === 'ready') cacheList(list.boards)
-  }, [list])
-
-  const replaceBoard = (board: BoardMeta) =>
-    setList((state) =>
-      state.kind === 'ready' ? { kind: 'ready', boards: state.boards.map((b) => (b.id === board.id ? board : b)) } : state,
-    )
+    void refresh()
+  }, [refresh])
 
   const confirmDelete = async () => {
     if (!toDelete) return
     setDeleting(true)
-    // The cache learns first, so a reload racing the request never shows the board again.
-    updateCachedList((boards) => boards.filter((b) => b.id !== toDelete.id))
-    pendingDeletes.current.add(toDelete.id)
-    const result = await deleteBoard(toDelete.id)
-    pendingDeletes.current.delete(toDelete.id)
+    const result = await deleteBoard(toDelete.id, toDelete.key)
     setDeleting(false)
     if (!result.ok && result.error.code !== 'not-found') {
       setDeleteError(result.error)
       return
     }
-    const id = toDelete.id
-    setList((state) => (state.kind === 'ready' ? { kind: 'ready', boards: state.boards.filter((b) => b.id !== id) } : state))
+    forgetBoard(toDelete.id)
+    setBoards(knownBoards())
     setToDelete(null)
   }
 
@@ -88,41 +58,32 @@ export function HomePage() {
         <p className="lead">{t('home.intro')}</p>
 
         <CreateBoardForm
-          onCreated={(board) => {
-            cacheList([board, ...(list.kind === 'ready' ? list.boards : [])])
-            navigate(boardPath(board.id))
+          onCreated={(created) => {
+            rememberBoard(created, created.keys.facilitator!, true)
+            navigate(boardPath(created.board.id))
           }}
         />
 
         <section aria-labelledby="boards-heading" className="card">
           <h2 id="boards-heading">{t('home.listHeading')}</h2>
-          {list.kind === 'loading' && <p role="status">{t('app.loading')}</p>}
-          {list.kind === 'error' && (
-            <div role="alert" className="error-box">
-              <p>
-                {t('home.loadFailed')} {errorMessage(t, list.error)}
-              </p>
-              <button type="button" className="button" onClick={() => void load()}>
-                {t('home.retry')}
-              </button>
-            </div>
-          )}
-          {list.kind === 'ready' && list.boards.length === 0 && <p>{t('home.empty')}</p>}
-          {list.kind === 'ready' && list.boards.length > 0 && (
+          {boards.length === 0 && <p>{t('home.empty')}</p>}
+          {boards.length > 0 && (
             <ul className="board-list">
-              {list.boards.map((board) => (
+              {boards.map((board) => (
                 <BoardRow
                   key={board.id}
                   board={board}
-                  onRenaming={(title) => {
-                    pendingRenames.current.set(board.id, title)
-                    updateCachedList((boards) => boards.map((b) => (b.id === board.id ? { ...b, title } : b)))
-                    return () => pendingRenames.current.delete(board.id)
+                  onRenamed={(meta) => {
+                    updateKnownBoard(board.id, (b) => ({ ...b, ...meta }))
+                    setBoards(knownBoards())
                   }}
-                  onRenamed={replaceBoard}
                   onDelete={() => {
                     setDeleteError(null)
                     setToDelete(board)
+                  }}
+                  onForget={() => {
+                    forgetBoard(board.id)
+                    setBoards(knownBoards())
                   }}
                 />
               ))}

@@ -55,7 +55,7 @@ function startServer(): Promise<TestServer> {
 }
 
 function connect(): BoardConnection {
-  const connection = new BoardConnection(BOARD_ID)
+  const connection = new BoardConnection(BOARD_ID, 'k'.repeat(22))
   connections.push(connection)
   return connection
 }

@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
 import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
 import { decodeStatusFrame } from '../../../shared/statusFrame'
+import { KEY_PARAM } from '../../../shared/access'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 
 /** What the connection indicator shows. */
@@ -107,7 +108,11 @@ export class BoardConnection {
   /** Records changed locally and not yet handed to the server. */
   private pendingIds: Set<string>
 
-  constructor(readonly boardId: string) {
+  /** `key`: the key of the link this browser opens the board with (decides the role). */
+  constructor(
+    readonly boardId: string,
+    key: string,
+  ) {
     this.pendingIds = readPending(boardId)
     this.snapshot = {
       status: navigator.onLine ? 'reconnecting' : 'offline',
@@ -123,7 +128,7 @@ export class BoardConnection {
       connect: navigator.onLine,
       // Announcing our protocol version makes the server greet us and send Status notices
       // (storage degraded/restored); stock clients get plain y-protocols only.
-      params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION) },
+      params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION), [KEY_PARAM]: key },
       // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
     })

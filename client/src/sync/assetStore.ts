@@ -20,7 +20,7 @@ export function checkAsset(file: Pick<File, 'size' | 'type'>, config: Pick<Clien
 }
 
 /** A tldraw asset store that uploads to `POST /api/boards/:id/assets`. */
-export function createAssetStore(boardId: string, config: ClientConfig, onProblem: (problem: AssetProblem) => void): TLAssetStore {
+export function createAssetStore(boardId: string, boardKey: string, config: ClientConfig, onProblem: (problem: AssetProblem) => void): TLAssetStore {
   return {
     async upload(_asset, file, abortSignal) {
       const problem = checkAsset(file, config)
@@ -28,7 +28,7 @@ export function createAssetStore(boardId: string, config: ClientConfig, onProble
         onProblem(problem)
         throw new Error(`image rejected before upload: ${problem.kind}`)
       }
-      const result = await uploadAsset(boardId, file, abortSignal)
+      const result = await uploadAsset(boardId, boardKey, file, abortSignal)
       if (!result.ok) {
         const { code } = result.error
         onProblem(

@@ -7,8 +7,10 @@ import express, { Router, type RequestHandler } from 'express'
 import { apiError, ASSET_MIME_TYPES, type UploadedAsset } from '../../../shared/api'
 import { isBoardId } from '../../../shared/boardId'
 import { newAssetId } from '../boards/ids'
+import type { BoardAccessControl } from '../access/boardAccess'
 import type { Storage } from '../storage/Storage'
 import { notFound, sendError } from './errors'
+import { requireRole } from './requireRole'
 
 /** Path prefix images are served under. */
 export const ASSETS_PATH = '/api/assets'
@@ -30,14 +32,22 @@ function isAssetMimeType(type: string): type is (typeof ASSET_MIME_TYPES)[number
 }
 
 /** Routes for POST /api/boards/:id/assets and GET /api/assets/:assetId. */
-export function assetsRoutes({ storage, maxAssetBytes, now = Date.now }: { storage: Storage; maxAssetBytes: number; now?: () => number }): Router {
+export function assetsRoutes({
+  storage,
+  access,
+  maxAssetBytes,
+  now = Date.now,
+}: {
+  storage: Storage
+  access: BoardAccessControl
+  maxAssetBytes: number
+  now?: () => number
+}): Router {
   const router = Router()
 
-  // Checked before the body is read, so a rejected upload is not buffered.
-  const requireBoard: RequestHandler<{ id: string }> = async (req, res, next) => {
-    if (!isBoardId(req.params.id) || !(await storage.getBoard(req.params.id))) return notFound(res, 'board not found')
-    next()
-  }
+  // Checked before the body is read, so a rejected upload is not buffered. Images are read
+  // by their unguessable URL alone (an <img> cannot send a key); adding one takes a participant.
+  const requireBoard = requireRole(access, 'participant')
   const requireImageType: RequestHandler = (req, res, next) => {
     if (!isAssetMimeType(mediaType(req.headers['content-type']))) {
       return sendError(res, apiError('unsupported-media-type', `Content-Type must be one of ${ASSET_MIME_TYPES.join(', ')}`))

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config'
+import { createBoardAccess } from '../access/boardAccess'
 import { createLogger } from '../log'
 import { StorageUnavailableError, type Storage } from '../storage/Storage'
 import { createApp } from './createApp'
@@ -15,11 +16,12 @@ async function appWithFailingStorage(failure: () => never): Promise<{ url: strin
   const config = loadConfig({})
   if (!config.ok) throw new Error(config.error)
   const logged: string[] = []
-  const storage = { listBoards: async () => failure(), getBoard: async () => undefined } as unknown as Storage
+  const storage = { getBoardKeys: async () => failure(), getBoard: async () => undefined } as unknown as Storage
   const app = createApp({
     config: config.value,
     storage,
-    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {} },
+    access: createBoardAccess(storage),
+    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {}, revokeKey: () => {} },
     log: createLogger('error', (line) => logged.push(line)),
     clientDir: '/nonexistent',
   })
@@ -34,7 +36,7 @@ describe('unexpected failures', () => {
     const { url, logged } = await appWithFailingStorage(() => {
       throw new TypeError('a bug')
     })
-    const res = await fetch(`${url}/api/boards`)
+    const res = await fetch(`${url}/api/boards/${'b'.repeat(22)}`, { headers: { authorization: `Bearer ${'k'.repeat(22)}` } })
     expect(res.status).toBe(500)
     expect(await res.json()).toEqual({ error: { code: 'internal', message: 'internal server error' } })
     expect(logged.join('')).toContain('a bug')
@@ -43,9 +45,9 @@ describe('unexpected failures', () => {
 
   it('answer 503 storage-unavailable when the database refuses', async () => {
     const { url } = await appWithFailingStorage(() => {
-      throw new StorageUnavailableError('list boards failed: SQLITE_FULL')
+      throw new StorageUnavailableError('read board keys failed: SQLITE_FULL')
     })
-    const res = await fetch(`${url}/api/boards`)
+    const res = await fetch(`${url}/api/boards/${'b'.repeat(22)}`, { headers: { authorization: `Bearer ${'k'.repeat(22)}` } })
     expect(res.status).toBe(503)
     expect((await res.json()).error.code).toBe('storage-unavailable')
   })

@@ -1,6 +1,7 @@
 /** The express application: API, health check, images and the web client. */
 import express, { type Express } from 'express'
 import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
+import type { BoardAccessControl } from '../access/boardAccess'
 import type { Config } from '../config'
 import type { Logger } from '../log'
 import type { RoomStats } from '../room/RoomManager'
@@ -16,7 +17,8 @@ import { templatesRoutes } from './templatesRoutes'
 export interface AppDeps {
   config: Config
   storage: Storage
-  rooms: { stats(): RoomStats; closeBoard(boardId: string): void }
+  access: BoardAccessControl
+  rooms: { stats(): RoomStats; closeBoard(boardId: string): void; revokeKey(boardId: string, key: string): void }
   log: Logger
   /** Directory of the built client (dist/client). */
   clientDir: string
@@ -26,7 +28,7 @@ export interface AppDeps {
 }
 
 /** Builds the express app; it does not listen. */
-export function createApp({ config, storage, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
+export function createApp({ config, storage, access, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -45,8 +47,11 @@ export function createApp({ config, storage, rooms, log, clientDir, templates = 
     res.json(clientConfig)
   })
   app.use('/api/templates', templatesRoutes(templates))
-  app.use('/api/boards', boardsRoutes({ storage, templates, closeBoard: (id) => rooms.closeBoard(id) }))
-  app.use('/api', assetsRoutes({ storage, maxAssetBytes: config.maxAssetBytes }))
+  app.use(
+    '/api/boards',
+    boardsRoutes({ storage, access, templates, closeBoard: (id) => rooms.closeBoard(id), revokeKey: (id, key) => rooms.revokeKey(id, key) }),
+  )
+  app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))
   app.use(errorHandler(log))

@@ -10,6 +10,8 @@ import { StorageUnavailableError } from '../storage/Storage'
 const STATUS: Record<ApiErrorCode, number> = {
   'invalid-json': 400,
   'invalid-field': 400,
+  unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   'payload-too-large': 413,
   'unsupported-media-type': 415,

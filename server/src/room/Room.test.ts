@@ -84,8 +84,8 @@ describe('Room', () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence)
     const [ana, bram] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(bram)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(bram, { role: 'facilitator' })
     const before = bram.frames.length
     let storedWhenRelayed: number | undefined
     const send = bram.send.bind(bram)
@@ -104,7 +104,7 @@ describe('Room', () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence)
     const ana = new FakeSocket()
-    room.handleSocketConnect(ana)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
     const anaDoc = new Y.Doc()
     anaDoc.getMap('notes').set('kept', 'yes')
     anaDoc.getMap('notes').set('gone', 'soon')
@@ -126,8 +126,8 @@ describe('Room', () => {
     }
     const room = makeRoom(slow)
     const [ana, bram] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(bram)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(bram, { role: 'facilitator' })
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', 'typed')))
     const bramDoc = new Y.Doc()
     room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
@@ -145,8 +145,8 @@ describe('Room', () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence)
     const [ana, bram] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(bram)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(bram, { role: 'facilitator' })
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('before', 'stored')))
     await settle()
 
@@ -163,7 +163,7 @@ describe('Room', () => {
     expect(notes(room.doc)).toEqual({ before: 'stored', 'during-1': 'memory only', 'during-2': 'memory only' })
     // A newcomer learns about the problem when joining.
     const carla = new FakeSocket()
-    room.handleSocketConnect(carla)
+    room.handleSocketConnect(carla, { role: 'facilitator' })
     expect(carla.statusNotices()).toEqual([{ kind: 'storage', ok: false }])
 
     persistence.broken = false
@@ -182,7 +182,7 @@ describe('Room', () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence, { compactAfterUpdates: 3 })
     const ana = new FakeSocket()
-    room.handleSocketConnect(ana)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
     for (let i = 0; i < 7; i++) room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate(`n${i}`, `v${i}`)))
     await settle()
     expect(persistence.snapshots.map((s) => s.uptoSeq)).toEqual([3, 6])
@@ -194,11 +194,11 @@ describe('Room', () => {
   it('answers sync step 1 with what the client lacks', async () => {
     const room = makeRoom(new FlakyPersistence())
     const ana = new FakeSocket()
-    room.handleSocketConnect(ana)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', '1')))
     await settle()
     const bram = new FakeSocket()
-    room.handleSocketConnect(bram)
+    room.handleSocketConnect(bram, { role: 'facilitator' })
     const bramDoc = new Y.Doc()
     room.handleSocketMessage(bram, clientStep1Frame(bramDoc))
     await settle()
@@ -209,7 +209,7 @@ describe('Room', () => {
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('b', '2')))
     await settle()
     const carla = new FakeSocket()
-    room.handleSocketConnect(carla)
+    room.handleSocketConnect(carla, { role: 'facilitator' })
     const carlaDoc = new Y.Doc()
     room.handleSocketMessage(carla, clientStep1Frame(carlaDoc))
     await settle()
@@ -217,7 +217,7 @@ describe('Room', () => {
     expect(notes(carlaDoc)).toEqual({ a: '1', b: '2' })
     // A client that already has part of the board gets only what it lacks.
     const dave = new FakeSocket()
-    room.handleSocketConnect(dave)
+    room.handleSocketConnect(dave, { role: 'facilitator' })
     const daveDoc = new Y.Doc()
     Y.applyUpdate(daveDoc, noteUpdate('own', 'offline edit'))
     room.handleSocketMessage(dave, clientStep1Frame(daveDoc))
@@ -230,8 +230,8 @@ describe('Room', () => {
     const persistence = new FlakyPersistence()
     const room = makeRoom(persistence)
     const [ana, rogue] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(rogue)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(rogue, { role: 'facilitator' })
     const update = noteUpdate('x', 'y'.repeat(100))
     room.handleSocketMessage(rogue, clientUpdateFrame(update.slice(0, update.length - 10)))
     await settle()
@@ -244,11 +244,11 @@ describe('Room', () => {
   it('gives a newcomer to a big board room for the whole board before calling it too slow', async () => {
     const room = makeRoom(new FlakyPersistence(), { maxBufferedBytes: 1000 })
     const ana = new FakeSocket()
-    room.handleSocketConnect(ana)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('big', 'x'.repeat(5000))))
     await settle()
     const newcomer = new FakeSocket()
-    room.handleSocketConnect(newcomer)
+    room.handleSocketConnect(newcomer, { role: 'facilitator' })
     room.handleSocketMessage(newcomer, clientStep1Frame(new Y.Doc()))
     await settle()
     newcomer.bufferedAmount = 5500 // the board is still on its way
@@ -264,8 +264,8 @@ describe('Room', () => {
   it('closes a socket whose unsent bytes exceed the limit, instead of queueing more', async () => {
     const room = makeRoom(new FlakyPersistence(), { maxBufferedBytes: 1000 })
     const [ana, slow] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(slow)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(slow, { role: 'facilitator' })
     slow.bufferedAmount = 1001
     const before = slow.frames.length
     room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('a', '1')))
@@ -278,7 +278,7 @@ describe('Room', () => {
   it('batches presence so each client gets a bounded number of frames however busy the room', async () => {
     const room = makeRoom(new FlakyPersistence())
     const people = Array.from({ length: 30 }, () => ({ socket: new FakeSocket(), awareness: new Awareness(new Y.Doc()) }))
-    for (const { socket } of people) room.handleSocketConnect(socket)
+    for (const { socket } of people) room.handleSocketConnect(socket, { role: 'facilitator' })
     const started = Date.now()
     for (let round = 0; round < 10; round++) {
       for (const { socket, awareness } of people) {
@@ -302,8 +302,8 @@ describe('Room', () => {
   it('removes the presence of a socket that leaves', async () => {
     const room = makeRoom(new FlakyPersistence())
     const [ana, bram] = [new FakeSocket(), new FakeSocket()]
-    room.handleSocketConnect(ana)
-    room.handleSocketConnect(bram)
+    room.handleSocketConnect(ana, { role: 'facilitator' })
+    room.handleSocketConnect(bram, { role: 'facilitator' })
     const anaAwareness = new Awareness(new Y.Doc())
     anaAwareness.setLocalStateField('user', { name: 'Ana' })
     room.handleSocketMessage(ana, awarenessMessage(anaAwareness))

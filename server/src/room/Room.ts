@@ -9,6 +9,8 @@ import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
+import { canEditContent, type Role } from '../../../shared/access'
+import { getSessionMap, VIEWER_PRESENCE } from '../../../shared/documentLayout'
 import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
@@ -17,6 +19,8 @@ import { PresenceRelay } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
+import { unknownReference } from './updateDependencies'
+import type { WriteGuard } from './WriteGuard'
 
 /** Everything a room needs, handed in by the room manager (or a test). */
 export interface RoomOptions {
@@ -37,6 +41,8 @@ export interface RoomOptions {
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
   storageRetryMs?: number
+  /** Rules about what each role may change (see WriteGuard); none: every writer may change anything. */
+  createWriteGuard?: (doc: Y.Doc) => WriteGuard
   /** Called whenever the last socket has left. */
   onEmpty?: () => void
   /** Called when the room itself closes a socket (too slow, bad frame), before the transport reports it. */
@@ -57,7 +63,13 @@ function stateVectorKey(stateVector: Uint8Array): string {
 export class Room {
   readonly boardId: string
   readonly doc: Y.Doc
-  private readonly sockets = new Set<RoomSocket>()
+  /** Connected sockets and the role each was admitted with. */
+  private readonly sockets = new Map<RoomSocket, Role>()
+  private readonly guard: WriteGuard | undefined
+  /** The socket whose update is being applied and the role it had when it sent it (it may have left since). */
+  private applying: { socket: RoomSocket; role: Role } | undefined
+  /** Sockets already told that their edits are refused (once per connection is enough). */
+  private readonly toldReadOnly = new WeakSet<RoomSocket>()
   private readonly presence: PresenceRelay
   private readonly options: RoomOptions
   private readonly log: Logger
@@ -93,6 +105,15 @@ export class Room {
       log: options.log,
       onStorageStatus: (ok) => this.sendToAll(encodeStatusFrame({ kind: 'storage', ok })),
     })
+    this.guard = options.createWriteGuard?.(this.doc)
+    if (this.guard) {
+      const guard = this.guard
+      // Every transaction, whoever made it: the guard keeps the accepted state of what it protects.
+      this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+        const author = this.applying && transaction.origin === this.applying.socket ? this.applying.role : null
+        guard.observe(transaction, author)
+      })
+    }
     this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
     if (options.fullState) {
       const frame = syncStep2FrameFromUpdate(options.fullState)
@@ -121,13 +142,13 @@ export class Room {
    * declared our protocol (`hello`) first gets a hello notice; the stock
    * provider would log an error for a message type it does not know.
    */
-  handleSocketConnect(socket: RoomSocket, options: { hello?: boolean } = {}): void {
+  handleSocketConnect(socket: RoomSocket, options: { hello?: boolean; role: Role }): void {
     if (this.closed) {
       socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
       return
     }
-    this.sockets.add(socket)
-    if (options.hello) this.send(socket, helloFrame())
+    this.sockets.set(socket, options.role)
+    if (options.hello) this.send(socket, helloFrame(!canEditContent(options.role)))
     this.send(socket, syncStep1Frame(this.doc))
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)
@@ -163,13 +184,14 @@ export class Room {
   /** Closes every socket with `reason` and stops relaying; call flush() after if the data matters. */
   close(reason: CloseReason): void {
     this.closed = true
-    for (const socket of Array.from(this.sockets)) this.disconnect(socket, reason)
+    for (const socket of Array.from(this.sockets.keys())) this.disconnect(socket, reason)
   }
 
   /** Frees timers and the document. The room must not be used afterwards. */
   destroy(): void {
     this.closed = true
     this.writer.stop()
+    this.guard?.destroy()
     this.presence.destroy()
     this.doc.destroy()
   }
@@ -180,8 +202,12 @@ export class Room {
     switch (type) {
       case MessageType.Sync:
         return this.readSync(socket, decoder)
-      case MessageType.Awareness:
-        return this.presence.apply(socket, decoding.readVarUint8Array(decoder))
+      case MessageType.Awareness: {
+        const update = decoding.readVarUint8Array(decoder)
+        // Viewers watch unseen unless a facilitator lets their cursors show.
+        if (!canEditContent(this.sockets.get(socket)!) && getSessionMap(this.doc).get(VIEWER_PRESENCE) !== true) return
+        return this.presence.apply(socket, update)
+      }
       case MessageType.QueryAwareness: {
         const frame = this.presence.fullStateFrame()
         if (frame) this.send(socket, frame)
@@ -208,10 +234,36 @@ export class Room {
         const update = decoding.readVarUint8Array(decoder)
         // Parsed here so a truncated or garbage update is the sender's bad
         // message (4400), not a failed apply in the middle of the room.
-        Y.decodeUpdate(update)
+        const decoded = Y.decodeUpdate(update)
+        if (!canEditContent(this.sockets.get(socket)!)) {
+          // A viewer (or a raw client holding a viewer link) cannot write. Its own stock
+          // provider answers our step 1 with an empty update: nothing to refuse there.
+          if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.refuse(socket, 'read-only')
+          return
+        }
+        let repaired = false
+        const role = this.sockets.get(socket)!
         void this.writer.write(
-          () => this.apply(update, socket),
-          (change) => this.relay(change, socket),
+          () => {
+            // Checked against the document as it is when the update's turn comes.
+            const unknown = unknownReference(this.doc, decoded)
+            if (unknown) {
+              // Yjs would keep it pending and integrate it later, under someone else's change and
+              // past the write guard. Dropping it loses nothing an honest client sent: the stock
+              // provider sends edits made while it reconnects before it has answered our sync
+              // step 1, and that answer (sent next) carries them along with the rest it has.
+              this.log.debug('dropped an update that refers to content the board lacks', { boardId: this.boardId, unknown })
+              return null
+            }
+            const applied = this.apply(update, socket, role)
+            repaired = applied.repaired
+            return applied.change
+          },
+          (change) => {
+            // A repaired change goes back to its author too: their copy must lose what was undone.
+            this.relay(change, repaired ? null : socket)
+            if (repaired) this.refuse(socket, 'facilitator-only')
+          },
         )
         return
       }
@@ -233,32 +285,52 @@ export class Room {
     return frame
   }
 
-  /** Applies `update` in memory; returns the change it made (null if nothing was new). */
-  private apply(update: Uint8Array, origin: RoomSocket): Uint8Array | null {
+  /**
+   * Applies `update` in memory, then lets the write guard undo what its author
+   * may not change; returns the net change (null if nothing was new) and
+   * whether the guard repaired anything.
+   */
+  private apply(update: Uint8Array, origin: RoomSocket, role: Role): { change: Uint8Array | null; repaired: boolean } {
     const changes: Uint8Array[] = []
     const collect = (change: Uint8Array) => changes.push(change)
+    let repaired = false
     this.doc.on('update', collect)
+    this.applying = { socket: origin, role }
     try {
       Y.applyUpdate(this.doc, update, origin)
     } catch (error) {
       // Whatever was integrated before the error is in `changes` and gets stored.
       this.log.error('update could not be applied', { boardId: this.boardId, error })
     } finally {
-      this.doc.off('update', collect)
+      this.applying = undefined
+      try {
+        repaired = this.guard?.repair() ?? false
+      } finally {
+        this.doc.off('update', collect)
+      }
     }
-    if (changes.length === 0) return null
+    if (changes.length === 0) return { change: null, repaired }
     this.step2Cache.clear()
-    return changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+    return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), repaired }
   }
 
-  /** Shows a stored change to everyone but its author. */
-  private relay(change: Uint8Array, origin: RoomSocket): void {
+  /** Tells a socket its change was refused or partly undone (once per connection for read-only). */
+  private refuse(socket: RoomSocket, reason: 'read-only' | 'facilitator-only'): void {
+    if (reason === 'read-only') {
+      if (this.toldReadOnly.has(socket)) return
+      this.toldReadOnly.add(socket)
+    }
+    this.send(socket, encodeStatusFrame({ kind: 'refused', reason }))
+  }
+
+  /** Shows a stored change to everyone but its author (everyone when `origin` is null). */
+  private relay(change: Uint8Array, origin: RoomSocket | null): void {
     const frame = updateFrame(change)
-    for (const socket of Array.from(this.sockets)) if (socket !== origin) this.send(socket, frame)
+    for (const socket of Array.from(this.sockets.keys())) if (socket !== origin) this.send(socket, frame)
   }
 
   private sendToAll(frame: Uint8Array): void {
-    for (const socket of Array.from(this.sockets)) this.send(socket, frame)
+    for (const socket of Array.from(this.sockets.keys())) this.send(socket, frame)
   }
 
   private send(socket: RoomSocket, frame: Uint8Array): void {

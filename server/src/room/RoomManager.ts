@@ -11,15 +11,24 @@
  * - a board is deleted while it loads: the loaded room is thrown away.
  */
 import * as Y from 'yjs'
+import type { Role } from '../../../shared/access'
 import { Close, type CloseReason } from '../../../shared/protocol'
 import type { Logger } from '../log'
 import { helloFrame, isEmptyStep1, syncStep2FrameFromUpdate } from './frames'
 import { Room } from './Room'
 import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
+import type { WriteGuard } from './WriteGuard'
+
+/** What a key is worth on a board, as decided by the access layer. */
+export type Admission = { kind: 'granted'; role: Role } | { kind: 'denied'; reason: CloseReason }
 
 /** Dependencies and limits of the room manager. */
 export interface RoomManagerOptions {
+  /** Decides whether `key` opens `boardId`, and as whom. Runs before the board is loaded. */
+  admit(boardId: string, key: string | null): Promise<Admission>
+  /** Rules about what each role may change in a room (see WriteGuard). */
+  createWriteGuard?: (doc: Y.Doc) => WriteGuard
   /** Reads a board's document; undefined when the board does not exist. */
   load(boardId: string): Promise<LoadedDocument | undefined>
   /** Storage of one board's document, for its room. */
@@ -57,6 +66,10 @@ type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind
 
 interface Session {
   boardId: string
+  /** The key the socket presented (so rotating it can cut this socket off). */
+  key: string | null
+  /** Set once admitted; a socket without a role has been told nothing about the board. */
+  role: Role | undefined
   /** The client speaks our protocol and wants the hello notice. */
   hello: boolean
   /** The hello notice went out already (before an early answer from the stored board). */
@@ -78,6 +91,12 @@ export class RoomManager {
   private readonly rooms = new Map<string, Room>()
   private readonly loads = new Map<string, Promise<LoadOutcome>>()
   private readonly sessions = new Map<RoomSocket, Session>()
+  /**
+   * Sockets that closed while being admitted or while their board loaded, after
+   * sending frames: those frames are still applied (a client that sends an
+   * edit and leaves at once has its edit stored), then the socket is let go.
+   */
+  private readonly draining = new Map<RoomSocket, Session>()
   private readonly idleTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private shuttingDown = false
 
@@ -88,24 +107,52 @@ export class RoomManager {
     return { rooms: this.rooms.size, connections: this.sessions.size }
   }
 
-  /** A socket opened for `boardId` (shape already checked by the transport). */
-  handleSocketConnect(socket: RoomSocket, boardId: string, options: { hello?: boolean } = {}): void {
+  /**
+   * A socket opened for `boardId` (shape already checked by the transport)
+   * presenting `key`. It is admitted first, then attached to the (loaded) room;
+   * frames it sends meanwhile wait.
+   */
+  handleSocketConnect(socket: RoomSocket, boardId: string, options: { hello?: boolean; key?: string | null } = {}): void {
     if (this.shuttingDown) {
       socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
       return
     }
-    const session: Session = { boardId, hello: options.hello ?? false, greeted: false, room: undefined, pending: [], pendingBytes: 0 }
+    const key = options.key ?? null
+    const session: Session = { boardId, key, role: undefined, hello: options.hello ?? false, greeted: false, room: undefined, pending: [], pendingBytes: 0 }
     this.sessions.set(socket, session)
-    const room = this.rooms.get(boardId)
-    if (room) {
-      this.attach(socket, session, room)
-      return
+    void this.options.admit(boardId, key).then(
+      (admission) => {
+        if (!this.isWaiting(socket, session)) return
+        if (admission.kind === 'denied') return this.reject(socket, admission.reason)
+        session.role = admission.role
+        const room = this.rooms.get(boardId)
+        if (room) return this.attach(socket, session, room)
+        void this.loadRoom(boardId).then((outcome) => {
+          if (!this.isWaiting(socket, session)) return
+          if (outcome.kind === 'loaded') this.attach(socket, session, outcome.room)
+          else this.reject(socket, outcome.kind === 'unknown' ? Close.unknownBoard : Close.loadFailed)
+        })
+      },
+      (error: unknown) => {
+        this.options.log.error('admission failed', { boardId, error })
+        if (this.isWaiting(socket, session)) this.reject(socket, Close.loadFailed)
+      },
+    )
+  }
+
+  /** Still to be attached: connected, or closed after sending frames that must not be dropped. */
+  private isWaiting(socket: RoomSocket, session: Session): boolean {
+    return this.sessions.get(socket) === session || this.draining.get(socket) === session
+  }
+
+  /**
+   * Cuts off every socket of `boardId` that presented `key` (its link was
+   * replaced): they are closed with link-revoked and cannot come back with it.
+   */
+  revokeKey(boardId: string, key: string): void {
+    for (const [socket, session] of Array.from(this.sessions)) {
+      if (session.boardId === boardId && session.key === key) this.reject(socket, Close.linkRevoked)
     }
-    void this.loadRoom(boardId).then((outcome) => {
-      if (this.sessions.get(socket) !== session) return // closed while loading
-      if (outcome.kind === 'loaded') this.attach(socket, session, outcome.room)
-      else this.reject(socket, outcome.kind === 'unknown' ? Close.unknownBoard : Close.loadFailed)
-    })
   }
 
   /** A binary frame arrived on `socket`. */
@@ -127,6 +174,7 @@ export class RoomManager {
     const session = this.sessions.get(socket)
     if (!session) return
     this.sessions.delete(socket)
+    if (!session.room && session.pending?.length && !this.shuttingDown) this.draining.set(socket, session)
     session.room?.handleSocketClose(socket)
   }
 
@@ -167,12 +215,15 @@ export class RoomManager {
     const pending = session.pending ?? []
     session.room = room
     session.pending = null
-    room.handleSocketConnect(socket, { hello: session.hello && !session.greeted })
+    room.handleSocketConnect(socket, { hello: session.hello && !session.greeted, role: session.role! })
     for (const frame of pending) room.handleSocketMessage(socket, frame)
+    if (this.draining.delete(socket)) room.handleSocketClose(socket)
   }
 
   private reject(socket: RoomSocket, reason: CloseReason): void {
+    if (this.draining.delete(socket)) return // already closed
     this.handleSocketClose(socket)
+    this.draining.delete(socket)
     try {
       socket.close(reason.code, reason.reason)
     } catch (error) {
@@ -224,6 +275,7 @@ export class RoomManager {
         compactAfterUpdates: this.options.compactAfterUpdates,
         awarenessFlushMs: this.options.awarenessFlushMs,
         storageRetryMs: this.options.storageRetryMs,
+        createWriteGuard: this.options.createWriteGuard,
         onEmpty: () => this.scheduleIdle(boardId),
         // Keeps the connection count honest while the closing handshake runs.
         onDisconnect: (socket) => this.sessions.delete(socket),
@@ -250,7 +302,7 @@ export class RoomManager {
     // Everyone waiting connected while the board loaded but has not spoken yet: their
     // first frame is usually on its way. Nobody who already sent something is held back.
     const allSilent = () => {
-      const waiting = Array.from(this.sessions.values()).filter((session) => session.boardId === boardId && session.pending)
+      const waiting = Array.from(this.sessions.values()).filter((session) => session.boardId === boardId && session.role && session.pending)
       return waiting.length > 0 && waiting.every((session) => session.pending!.length === 0)
     }
     const waitUntil = Date.now() + NEWCOMER_STEP1_WAIT_MS
@@ -258,12 +310,13 @@ export class RoomManager {
     let frame: Uint8Array | undefined
     const answered: RoomSocket[] = []
     for (const [socket, session] of this.sessions) {
-      if (session.boardId !== boardId || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
+      // Only admitted sockets: one still being checked must learn nothing about the board.
+      if (session.boardId !== boardId || !session.role || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
       const step1 = session.pending.shift()!
       session.pendingBytes -= step1.byteLength
       frame ??= syncStep2FrameFromUpdate(fullState)
       if (session.hello) {
-        socket.send(helloFrame()) // first, as the room would
+        socket.send(helloFrame(session.role === 'viewer')) // first, as the room would
         session.greeted = true
       }
       socket.send(frame)

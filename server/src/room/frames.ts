@@ -65,6 +65,6 @@ export function isEmptyStep1(frame: Uint8Array): boolean {
 }
 
 /** The notice a client that declared our protocol gets before anything else. */
-export function helloFrame(): Uint8Array {
-  return encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly: false })
+export function helloFrame(readOnly = false): Uint8Array {
+  return encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly })
 }

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { BoardMeta } from '../../../shared/api'
+import { isBoardKey } from '../../../shared/access'
+import { newBoardKeys } from '../access/boardAccess'
 import { DATABASE_FILE, openSqliteStorage } from './SqliteStorage'
 import type { Storage } from './Storage'
 
@@ -35,7 +37,7 @@ describe('SqliteStorage', () => {
   it('compaction deletes only the log rows its snapshot covers', async () => {
     const { storage } = open()
     const b = board('a')
-    await storage.createBoard(b, new Uint8Array([0, 0]))
+    await storage.createBoard(b, new Uint8Array([0, 0]), newBoardKeys())
     const seqs = [await storage.appendUpdate(b.id, update('one'), 2), await storage.appendUpdate(b.id, update('two'), 3)]
     const snapshotDoc = new Y.Doc()
     Y.applyUpdate(snapshotDoc, update('one'))
@@ -55,7 +57,7 @@ describe('SqliteStorage', () => {
   it('keeps everything across reopening, and deleting a board removes its document and images', async () => {
     const { storage, dir } = open()
     const b = board('b')
-    await storage.createBoard(b, update('seed'))
+    await storage.createBoard(b, update('seed'), newBoardKeys())
     await storage.appendUpdate(b.id, update('edit'), 2)
     await storage.putAsset({ id: 'img'.padEnd(22, 'x'), boardId: b.id, mimeType: 'image/png', data: new Uint8Array([1, 2, 3]), createdAt: 1 })
     await storage.close()
@@ -71,11 +73,41 @@ describe('SqliteStorage', () => {
 
   it('lists boards by last update, newest first', async () => {
     const { storage } = open()
-    await storage.createBoard(board('old', 1), new Uint8Array([0, 0]))
-    await storage.createBoard(board('new', 5), new Uint8Array([0, 0]))
+    await storage.createBoard(board('old', 1), new Uint8Array([0, 0]), newBoardKeys())
+    await storage.createBoard(board('new', 5), new Uint8Array([0, 0]), newBoardKeys())
     expect((await storage.listBoards()).map((b) => b.title)).toEqual(['new', 'old'])
     await storage.appendUpdate(board('old').id, update('x'), 9)
     expect((await storage.listBoards()).map((b) => b.title)).toEqual(['old', 'new'])
+  })
+
+  it('keeps a key per role, replaces one on rotation, and deletes them with the board', async () => {
+    const { storage } = open()
+    const b = board('keys')
+    const keys = newBoardKeys()
+    await storage.createBoard(b, new Uint8Array([0, 0]), keys)
+    expect(await storage.getBoardKeys(b.id)).toEqual(keys)
+    expect(await storage.setBoardKey(b.id, 'participant', 'p'.repeat(22), 5)).toBe(true)
+    expect(await storage.getBoardKeys(b.id)).toEqual({ ...keys, participant: 'p'.repeat(22) })
+    expect(await storage.setBoardKey(board('none').id, 'participant', 'q'.repeat(22), 5)).toBe(false)
+    await storage.deleteBoard(b.id)
+    expect(await storage.getBoardKeys(b.id)).toBeUndefined()
+  })
+
+  it('gives boards from before links a fresh key per role when it upgrades the database', async () => {
+    const { storage, dir } = open()
+    await storage.createBoard(board('old'), new Uint8Array([0, 0]), newBoardKeys())
+    await storage.createBoard(board('older'), new Uint8Array([0, 0]), newBoardKeys())
+    await storage.close()
+    // Back to the version-1 layout: no key table.
+    const db = new Database(path.join(dir, DATABASE_FILE))
+    db.exec('DROP TABLE board_keys; UPDATE schema_version SET version = 1')
+    db.close()
+    const { storage: upgraded } = open(dir)
+    const [a, b] = [await upgraded.getBoardKeys(board('old').id), await upgraded.getBoardKeys(board('older').id)]
+    const all = [...Object.values(a!), ...Object.values(b!)]
+    expect(Object.keys(a!).sort()).toEqual(['facilitator', 'participant', 'viewer'])
+    expect(all.every(isBoardKey)).toBe(true)
+    expect(new Set(all).size).toBe(6)
   })
 
   it('refuses a database written by a newer server', async () => {

@@ -11,6 +11,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
+import { isRole, type Role } from '../../../shared/access'
 import type { BoardMeta } from '../../../shared/api'
 import { isLanguage } from '../../../shared/languages'
 import type { SqliteSynchronous } from '../config'
@@ -102,13 +103,24 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
     ),
     getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+    insertKey: db.prepare<[string, string, string, number]>('INSERT INTO board_keys (board_id, role, key, created_at) VALUES (?, ?, ?, ?)'),
+    getKeys: db.prepare<[string], { role: string; key: string }>('SELECT role, key FROM board_keys WHERE board_id = ?'),
+    setKey: db.prepare<[string, number, string, string]>('UPDATE board_keys SET key = ?, created_at = ? WHERE board_id = ? AND role = ?'),
   }
 
-  const createBoard = db.transaction((meta: BoardMeta, snapshot: Uint8Array) => {
+  const createBoard = db.transaction((meta: BoardMeta, snapshot: Uint8Array, keys: Record<Role, string>) => {
     const { id, title, language, createdAt, updatedAt } = meta
     statements.insertBoard.run({ id, title, language, createdAt, updatedAt })
     statements.upsertSnapshot.run(meta.id, blob(snapshot), 0)
+    for (const [role, key] of Object.entries(keys)) statements.insertKey.run(id, role, key, createdAt)
   })
+  const getBoardKeys = (id: string): Record<Role, string> | undefined => {
+    const rows = statements.getKeys.all(id)
+    if (rows.length === 0) return undefined
+    const keys = {} as Record<Role, string>
+    for (const { role, key } of rows) if (isRole(role)) keys[role] = key
+    return keys
+  }
   const appendUpdate = db.transaction((boardId: string, update: Uint8Array, now: number): number => {
     const seq = Number(statements.insertUpdate.run(boardId, blob(update)).lastInsertRowid)
     statements.touchBoard.run(now, boardId)
@@ -140,7 +152,9 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
   }
 
   return {
-    createBoard: (meta, snapshot) => guard('create board', () => createBoard(meta, snapshot)),
+    createBoard: (meta, snapshot, keys) => guard('create board', () => createBoard(meta, snapshot, keys)),
+    getBoardKeys: (id) => guard('read board keys', () => getBoardKeys(id)),
+    setBoardKey: (id, role, key, now) => guard('rotate board key', () => statements.setKey.run(key, now, id, role).changes > 0),
     listBoards: () => guard('list boards', () => statements.listBoards.all().map(toBoardMeta)),
     getBoard: (id) =>
       guard('get board', () => {

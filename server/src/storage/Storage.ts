@@ -3,6 +3,7 @@
  * asynchronous interface (in the spirit of Hocuspocus' fetch/store), so a
  * PostgreSQL adapter can replace SQLite without touching rooms or HTTP.
  */
+import type { Role } from '../../../shared/access'
 import type { BoardMeta } from '../../../shared/api'
 import type { LoadedDocument } from '../room/RoomPersistence'
 
@@ -28,11 +29,15 @@ export class StorageUnavailableError extends Error {
 
 /** Board metadata, documents and assets. */
 export interface Storage {
-  /** Creates a board with its seeded document snapshot, atomically. */
-  createBoard(meta: BoardMeta, snapshot: Uint8Array): Promise<void>
-  /** All boards, most recently updated first. */
+  /** Creates a board with its seeded document snapshot and its key per role, atomically. */
+  createBoard(meta: BoardMeta, snapshot: Uint8Array, keys: Record<Role, string>): Promise<void>
+  /** All boards, most recently updated first (operators' tools; not exposed over HTTP). */
   listBoards(): Promise<BoardMeta[]>
   getBoard(id: string): Promise<BoardMeta | undefined>
+  /** A board's key per role; undefined when the board does not exist. */
+  getBoardKeys(id: string): Promise<Record<Role, string> | undefined>
+  /** Replaces one role's key (rotation); false when the board does not exist. */
+  setBoardKey(id: string, role: Role, key: string, now: number): Promise<boolean>
   /** Renames a board and marks it updated; undefined when it does not exist. */
   renameBoard(id: string, title: string, now: number): Promise<BoardMeta | undefined>
   /** Deletes a board with its document and assets; false when it did not exist. */

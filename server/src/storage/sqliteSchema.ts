@@ -38,6 +38,19 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX assets_board ON assets (board_id);
   `,
+  // 2: a secret key per role and board (links). Boards from before roles get fresh random keys.
+  `
+  CREATE TABLE board_keys (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'participant', 'viewer')),
+    key TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, role)
+  );
+  INSERT INTO board_keys (board_id, role, key, created_at)
+    SELECT b.id, r.role, lower(hex(randomblob(16))), b.created_at
+    FROM boards b, (SELECT 'facilitator' AS role UNION ALL SELECT 'participant' UNION ALL SELECT 'viewer') r;
+  `,
 ]
 
 /** The schema version this server writes. */

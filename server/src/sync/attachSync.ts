@@ -9,6 +9,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { isBoardId } from '../../../shared/boardId'
 import { Close, SYNC_PATH } from '../../../shared/protocol'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
+import { KEY_PARAM } from '../../../shared/access'
 import type { Logger } from '../log'
 import type { RoomManager } from '../room/RoomManager'
 import { WsRoomSocket } from './WsRoomSocket'
@@ -29,9 +30,11 @@ export interface SyncOptions {
 /** Oldest protocol version of our own client that this server still serves. */
 const MIN_CLIENT_PROTOCOL = 1
 
-/** What a sync URL asks for: /sync/<boardId>[?protocol=<version>]. */
+/** What a sync URL asks for: /sync/<boardId>?key=<key>[&protocol=<version>]. */
 export interface SyncRequest {
   boardId: string
+  /** The board link's key; null when none was sent. */
+  key: string | null
   /** The client's PROTOCOL_VERSION; null for a stock provider that sent none. */
   protocol: number | null
 }
@@ -45,7 +48,7 @@ export function parseSyncUrl(url: string | undefined): SyncRequest | undefined {
   const raw = parsed.searchParams.get(PROTOCOL_PARAM)
   // A malformed version counts as 0: older than anything we serve.
   const protocol = raw === null ? null : /^\d+$/.test(raw) ? Number(raw) : 0
-  return { boardId: parsed.pathname.slice(SYNC_PATH.length + 1), protocol }
+  return { boardId: parsed.pathname.slice(SYNC_PATH.length + 1), key: parsed.searchParams.get(KEY_PARAM), protocol }
 }
 
 /** How long stopping waits for clients to finish the closing handshake before cutting them off. */
@@ -66,12 +69,13 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       }
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, request))
     } catch (error) {
-      log.warn('refused a websocket upgrade that could not be handled', { url: req.url, error: String(error) })
+      // Never the query: it carries the board key.
+      log.warn('refused a websocket upgrade that could not be handled', { path: req.url?.split('?')[0], error: String(error) })
       socket.destroy()
     }
   }
 
-  const onConnection = (ws: WebSocket, { boardId, protocol }: SyncRequest) => {
+  const onConnection = (ws: WebSocket, { boardId, key, protocol }: SyncRequest) => {
     renameOversizeClose(ws)
     const socket = new WsRoomSocket(ws)
     alive.add(ws)
@@ -95,7 +99,7 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       }
       guarded(socket, () => rooms.handleSocketMessage(socket, data))
     })
-    guarded(socket, () => rooms.handleSocketConnect(socket, boardId, { hello: protocol !== null }))
+    guarded(socket, () => rooms.handleSocketConnect(socket, boardId, { hello: protocol !== null, key }))
   }
 
   // A bug while handling one connection must cost that connection, not the process.

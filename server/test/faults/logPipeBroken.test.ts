@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { getRecordsMap, putRecord } from '../../../shared/documentLayout'
-import { connectClient, createBoard, health, waitFor, type TestClient } from '../../test-utils/startServer'
+import { connectClient, createBoard, health, syncUrl, waitFor, type TestClient } from '../../test-utils/startServer'
 import { noteRecord, sleep } from './helpers/boardState'
 import { startFixedPortServer, type FixedPortServer } from './helpers/fixedPortServer'
 import { rawSocket } from './helpers/rawSocket'
@@ -33,7 +33,7 @@ describe('the log reader disappears', () => {
     server.proc.stderr?.destroy()
     await sleep(100)
     // Anything that logs will do; a garbage frame is logged at info.
-    const rogue = rawSocket(`${server.wsUrl}/${board.id}`)
+    const rogue = rawSocket(syncUrl(server.wsUrl, board.id))
     await rogue.opened
     rogue.ws.send(new Uint8Array([0xff, 0xff, 0xff]))
     await rogue.closed

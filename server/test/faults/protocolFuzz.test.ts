@@ -209,11 +209,14 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
       const connRng = createRng(SEED * 7919 + n)
       const peer = new FuzzPeer(connRng)
       peers.push(peer)
-      const boardId = connRng.chance(0.7) ? hot.id : cold.id
+      const board = connRng.chance(0.7) ? hot : cold
+      const boardId = board.id
+      // Mostly a real link of any role; sometimes none, or one that opens nothing.
+      const linkKey = connRng.chance(0.9) ? board.keys[connRng.pick(['facilitator', 'participant', 'viewer'] as const)] : connRng.chance(0.5) ? '' : 'x'.repeat(22)
       // Some connections declare our protocol (and get a hello first), some a version that is garbage or too old.
       const protocol = connRng.chance(0.7) ? null : connRng.pick(Object.keys(PROTOCOL_VALUES))
       const tooOld = protocol !== null && PROTOCOL_VALUES[protocol] === 'too-old'
-      const sock = rawSocket(`${server.wsUrl}/${boardId}${protocol === null ? '' : `?${PROTOCOL_PARAM}=${protocol}`}`)
+      const sock = rawSocket(`${server.wsUrl}/${boardId}?key=${linkKey}${protocol === null ? '' : `&${PROTOCOL_PARAM}=${protocol}`}`)
       connectionsMade++
       const kinds: string[] = []
       if (await sock.opened) {
@@ -231,7 +234,14 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
       const end: RawClose = await Promise.race([sock.closed, sleep(6000).then(() => ({ code: -1, reason: 'no close within 6 s', byUs: true }))])
       const key = `${end.code}${end.reason ? ` ${end.reason}` : ''}`
       closes.set(key, (closes.get(key) ?? 0) + 1)
-      if (tooOld ? end.code !== Close.protocolTooOld.code : !EXPECTED_CLOSES.has(end.code)) unexpected.push(`connection ${n} (${boardId === hot.id ? 'hot' : 'cold'}, protocol ${protocol}): ${key} after ${kinds.join(',')}`)
+      // Without a key, or with one that opens nothing, the connection learns only that (or trips ws' own size limit first).
+      const refusedWith = linkKey === '' ? Close.unauthorized.code : board.keys.participant && !Object.values(board.keys).includes(linkKey) ? Close.forbidden.code : null
+      const expected = tooOld
+        ? end.code === Close.protocolTooOld.code
+        : refusedWith !== null
+          ? [refusedWith, Close.messageTooLarge.code, Close.badMessage.code, 1000, 1005].includes(end.code)
+          : EXPECTED_CLOSES.has(end.code)
+      if (!expected) unexpected.push(`connection ${n} (${boardId === hot.id ? 'hot' : 'cold'}, protocol ${protocol}): ${key} after ${kinds.join(',')}`)
       peer.destroy()
     }
 
