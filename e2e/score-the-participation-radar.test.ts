@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import es from '../client/src/i18n/locales/es.json'
 import { startServer } from '../server/test-utils/startServer'
+import { boardLinkPath } from '../shared/access'
 import { axisStats } from '../shared/radar'
 import radarEs from '../templates/participation-radar/texts.es.json'
 import { eventually, waitForBoard } from './support/board'
@@ -114,8 +115,16 @@ describe('scoring the participation radar together', () => {
     await option.click()
     await page.getByTestId('create-submit').click()
     await page.waitForURL(/\/b\/[A-Za-z0-9_-]{22}$/)
-    boardUrl = page.url()
     await waitForBoard(page)
+    // Rosa created it, so she facilitates; she shares the participant link with Bram.
+    const boardId = new URL(page.url()).pathname.split('/').pop()!
+    const keys = await page.evaluate((id) => {
+      const known = JSON.parse(localStorage.getItem('ww.knownBoards') ?? '[]') as { id: string; role: string; keys: Record<string, string> }[]
+      const board = known.find((b) => b.id === id)!
+      return { role: board.role, participant: board.keys.participant }
+    }, boardId)
+    expect(keys.role).toBe('facilitator')
+    boardUrl = `${server.url}${boardLinkPath(boardId, keys.participant)}`
     await page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
     const view = (await radarView(rosa))!
     expect(view).toMatchObject({ respondents: 0, own: Array(8).fill(null), ownHighlighted: false, round: 1 })
@@ -244,6 +253,10 @@ describe('scoring the participation radar together', () => {
       })
     await showRadar(rosa)
     await rosa.page.locator('[data-testid="radar"] [data-testid="radar-tab-settings"]').click()
+    // Only the facilitator can switch names on; the participant sees why not.
+    await bram.page.locator('[data-testid="radar"] [data-testid="radar-tab-settings"]').click()
+    expect(await bram.page.locator('[data-testid="radar"] [data-testid="radar-show-names"]').isDisabled()).toBe(true)
+    await bram.page.locator('[data-testid="radar"] [data-testid="radar-tab-score"]').click()
     await rosa.page.locator('[data-testid="radar"] [data-testid="radar-show-names"]').check()
     // Each browser adds its own name next to its own scores.
     const named = await eventually(() => metaOf(bram), (meta) => meta.includes('Rosa (Tarija)') && meta.includes('Bram (Leuven)'))

@@ -25,7 +25,7 @@ import {
   type RadarAggregate,
   type RadarProps,
 } from '../../shared/radar'
-import { connectClient, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
 import { createRng } from './faults/helpers/prng'
 
 const PEOPLE = 40
@@ -79,13 +79,8 @@ describe('forty people scoring one radar at once', () => {
   beforeAll(async () => {
     console.log(`radar scoring seed: ${SEED} (RADAR_SEED=${SEED} reproduces the scores)`)
     server = await startServer()
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Radar Gent – Tarija', language: 'en', template: 'participation-radar' }),
-    })
-    expect(res.status).toBe(201)
-    boardId = ((await res.json()) as { id: string }).id
+    // Everyone joins with the participant link, as workshop participants do.
+    boardId = (await createBoard(server.url, 'Radar Gent – Tarija', 'en', 'participation-radar')).id
     const rng = createRng(SEED)
     const joined = await Promise.all(Array.from({ length: PEOPLE }, () => join(server, boardId)))
     for (const parts of joined) people.push({ ...parts, respondentId: newRespondentId(), scores: Array.from({ length: 8 }, () => rng.int(1, 5)) })

@@ -164,7 +164,10 @@ export function BoardEditor({
   )
 
   // Scores on a radar are keyed by a random id per board and browser, never by who we are.
-  const radarViewer = useMemo(() => ({ respondentId: respondentIdFor(boardId), displayName: user.name }), [boardId, user.name])
+  const radarViewer = useMemo(
+    () => ({ respondentId: respondentIdFor(boardId), displayName: user.name, canFacilitate: role === 'facilitator' }),
+    [boardId, user.name, role],
+  )
 
   if (!bound) return null
   return (

@@ -251,6 +251,7 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
               spread={spread}
               showNames={showNames}
               disabled={readOnly}
+              namesLocked={!viewer?.canFacilitate}
               onSpread={(value) => writeRadar(editor, shape.id, { props: { spread: value } })}
               onShowNames={(on) => {
                 const current = editor.getShape<TLRadarShape>(shape.id)
@@ -590,7 +591,17 @@ function RoundsTab({ round, respondents, rounds, ghostRound: shown, disabled, on
   )
 }
 
-function SettingsTab({ spread, showNames, disabled, onSpread, onShowNames }: { spread: SpreadMode; showNames: boolean; disabled: boolean; onSpread(value: SpreadMode): void; onShowNames(on: boolean): void }) {
+interface SettingsTabProps {
+  spread: SpreadMode
+  showNames: boolean
+  disabled: boolean
+  /** Only a facilitator switches names on or off. */
+  namesLocked: boolean
+  onSpread(value: SpreadMode): void
+  onShowNames(on: boolean): void
+}
+
+function SettingsTab({ spread, showNames, disabled, namesLocked, onSpread, onShowNames }: SettingsTabProps) {
   const { t } = useTranslation()
   const group = useId()
   return (
@@ -605,10 +616,11 @@ function SettingsTab({ spread, showNames, disabled, onSpread, onShowNames }: { s
         ))}
       </fieldset>
       <label className="radar-check">
-        <input type="checkbox" data-testid="radar-show-names" checked={showNames} disabled={disabled} onChange={(event) => onShowNames(event.target.checked)} />
+        <input type="checkbox" data-testid="radar-show-names" checked={showNames} disabled={disabled || namesLocked} onChange={(event) => onShowNames(event.target.checked)} />
         {t('radar.showNames')}
       </label>
       <p className="radar-help">{t('radar.showNamesHelp')}</p>
+      {namesLocked && !disabled && <p className="radar-note">{t('radar.namesFacilitatorOnly')}</p>}
     </div>
   )
 }

@@ -12,6 +12,8 @@ export interface RadarViewer {
   respondentId: string
   /** Stored next to the scores only while a radar shows names. */
   displayName: string
+  /** A facilitator may switch names on or off (the group decides, the facilitator sets it). */
+  canFacilitate: boolean
 }
 
 export const RadarViewerContext = createContext<RadarViewer | null>(null)
