@@ -245,6 +245,48 @@ describe('scoring the participation radar together', () => {
     expect(exported.width).toBeGreaterThan(500)
   })
 
+  it("does not wipe others' scores when the facilitator undoes moving the radar", async () => {
+    type Editor = {
+      getCurrentPageShapes(): { id: string; type: string; x: number; isLocked: boolean }[]
+      toggleLock(ids: string[]): void
+      nudgeShapes(ids: string[], offset: { x: number; y: number }): void
+      undo(): void
+    }
+    const radarState = (person: Person) =>
+      person.page.evaluate(() => {
+        const radar = (window as unknown as { __editor: Editor }).__editor.getCurrentPageShapes().find((s) => s.type === 'radar')!
+        return { id: radar.id, x: radar.x, isLocked: radar.isLocked }
+      })
+    const before = await radarState(rosa)
+    // Rosa unlocks the radar and moves it a little (both undoable, as with Shift+L and the arrow keys)...
+    await rosa.page.evaluate((id) => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      editor.toggleLock([id])
+      editor.nudgeShapes([id], { x: 40, y: 0 })
+    }, before.id)
+    expect((await radarState(rosa)).x).toBe(before.x + 40)
+    // ...meanwhile Bram changes his score on the sixth axis...
+    await bram.page.locator('[data-testid="radar"] [data-testid="radar-slider"]').nth(5).focus()
+    await bram.page.keyboard.press('ArrowRight')
+    bramScores[5] = bramScores[5] + 1
+    // Rosa left that axis unscored, so the group's median there is Bram's score.
+    await eventually(() => radarView(rosa), (v) => v?.medians[5] === bramScores[5])
+    // ...then Rosa undoes her move and her unlock.
+    await rosa.page.evaluate(() => {
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      editor.undo()
+      editor.undo()
+    })
+    expect(await radarState(rosa)).toEqual(before)
+    // Bram's new score survived the undo, on both screens.
+    await rosa.page.waitForTimeout(500)
+    const [a, b] = await Promise.all([radarView(rosa), radarView(bram)])
+    expect(a!.medians[5]).toBe(bramScores[5])
+    expect(b!.medians[5]).toBe(bramScores[5])
+    expect(b!.own).toEqual(bramScores)
+    expect(a!.respondents).toBe(2)
+  })
+
   it('shows names only while the group turns them on, and removes them from the board when it turns them off', async () => {
     const metaOf = (person: Person) =>
       person.page.evaluate(() => {
