@@ -39,6 +39,11 @@ export function layoutIn(width: number, height: number, axisCount: number): Rada
   return { cx: width / 2, cy: height / 2, radius: Math.max(20, Math.min(width, height) / 2 - labelRoom), axisCount }
 }
 
+/** A score or median for people to read: at most one decimal, with the language's decimal sign. */
+export function formatScore(n: number, language: string): string {
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 1 }).format(n)
+}
+
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString()
 
 function polygonPath(layout: RadarLayout, values: (number | null)[], maxScore: number): string {

@@ -32,7 +32,7 @@ import {
   type SpreadMode,
 } from '../../../../../shared/radar'
 import './radar.css'
-import { layoutIn, RADAR_COLORS, RadarChart } from './RadarChart'
+import { formatScore, layoutIn, RADAR_COLORS, RadarChart } from './RadarChart'
 import { useRadarViewer } from './radarContext'
 import type { TLRadarShape } from './RadarShapeUtil'
 import { panelWidth } from './RadarShapeUtil'
@@ -42,7 +42,6 @@ type Tab = 'score' | 'axes' | 'rounds' | 'settings'
 
 const stop = (event: { stopPropagation(): void }) => event.stopPropagation()
 
-const formatScore = (n: number) => (Math.round(n * 10) / 10).toString()
 
 /** The radar's canvas component. */
 export function RadarShape({ shape }: { shape: TLRadarShape }) {
@@ -64,6 +63,7 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
   const [tab, setTab] = useState<Tab>('score')
   const [focusedAxis, setFocusedAxis] = useState<number | null>(null)
   const svgRef = useRef<SVGSVGElement>(null)
+  const panelRef = useRef<HTMLDivElement>(null)
   const canScore = Boolean(viewer) && !readOnly
 
   /** Sets (or with null clears) this viewer's score on one axis, reading the freshest record. */
@@ -127,6 +127,18 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
     win.addEventListener('pointercancel', up, true)
   }
 
+  // tldraw zooms on wheel events from its container; a panel that has more to show scrolls instead.
+  // A native listener, because React's runs only after the event passed tldraw's container.
+  useEffect(() => {
+    const panel = panelRef.current
+    if (!panel) return
+    const onWheel = (event: WheelEvent) => {
+      if (panel.scrollHeight > panel.clientHeight && !event.ctrlKey) event.stopPropagation()
+    }
+    panel.addEventListener('wheel', onWheel, { passive: true })
+    return () => panel.removeEventListener('wheel', onWheel)
+  }, [])
+
   const chartWidth = w - side
   const ownScored = own?.some((v) => v !== null) ?? false
   const isExample = labelsAreExample(labels)
@@ -159,6 +171,7 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
         />
       </svg>
       <div
+        ref={panelRef}
         className="radar-panel"
         style={{ width: side, height: h }}
         onPointerDown={stop}
@@ -297,7 +310,7 @@ interface ScoreTabProps {
 }
 
 function ScoreTab({ labels, placeholder, own, axes, maxScore, disabled, onScore, onFocusAxis, names }: ScoreTabProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   return (
     <div className="radar-score">
       <p className="radar-help">{t('radar.scoreIntro', { max: maxScore })}</p>
@@ -317,7 +330,7 @@ function ScoreTab({ labels, placeholder, own, axes, maxScore, disabled, onScore,
             />
             <span className="radar-group-value" data-testid="radar-axis-median" data-axis={axis} data-median={axes[axis]?.median ?? ''}>
               {axes[axis]?.median !== null && axes[axis]?.median !== undefined
-                ? t('radar.groupValue', { median: formatScore(axes[axis].median as number), count: axes[axis].n })
+                ? t('radar.groupValue', { median: formatScore(axes[axis].median as number, i18n.language), count: axes[axis].n })
                 : t('radar.groupNone')}
             </span>
           </li>

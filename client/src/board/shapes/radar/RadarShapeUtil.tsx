@@ -16,7 +16,7 @@ import {
   type RadarProps,
 } from '../../../../../shared/radar'
 import { radarDefaultProps, radarMigrations, radarPropsValidators } from '../../../../../shared/radarShape'
-import { layoutIn, RADAR_COLORS, RadarChart, wrap } from './RadarChart'
+import { formatScore, layoutIn, RADAR_COLORS, RadarChart, wrap } from './RadarChart'
 import { RadarShape } from './RadarShape'
 
 declare module 'tldraw' {
@@ -132,7 +132,7 @@ export class RadarShapeUtil extends BaseBoxShapeUtil<TLRadarShape> {
           {stats.axes.map((axis, i) => (
             <text key={i} x={x} y={tableY + i * 19}>
               {`${wrap(labels[i] || t('radar.axisPlaceholder', { n: i + 1 }), chars - 14, 1)[0]}: ${
-                axis.median === null ? t('radar.groupNone') : t('radar.groupValue', { median: Math.round(axis.median * 10) / 10, count: axis.n })
+                axis.median === null ? t('radar.groupNone') : t('radar.groupValue', { median: formatScore(axis.median, i18next.language), count: axis.n })
               }`}
             </text>
           ))}
