@@ -87,6 +87,7 @@ describe('scoring the participation radar together', () => {
   let rosa: Person
   let bram: Person
   let boardUrl: string
+  let viewerUrl: string
   // Rosa clicks four axes and drags on a fifth; Bram uses the keyboard on every axis.
   const rosaScores = [4, 2, 5, 3, 1, null, null, null]
   const bramScores = [2, 3, 4, 1, 5, 2, 3, 4]
@@ -121,10 +122,11 @@ describe('scoring the participation radar together', () => {
     const keys = await page.evaluate((id) => {
       const known = JSON.parse(localStorage.getItem('ww.knownBoards') ?? '[]') as { id: string; role: string; keys: Record<string, string> }[]
       const board = known.find((b) => b.id === id)!
-      return { role: board.role, participant: board.keys.participant }
+      return { role: board.role, participant: board.keys.participant, viewer: board.keys.viewer }
     }, boardId)
     expect(keys.role).toBe('facilitator')
     boardUrl = `${server.url}${boardLinkPath(boardId, keys.participant)}`
+    viewerUrl = `${server.url}${boardLinkPath(boardId, keys.viewer)}`
     await page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
     const view = (await radarView(rosa))!
     expect(view).toMatchObject({ respondents: 0, own: Array(8).fill(null), ownHighlighted: false, round: 1 })
@@ -166,9 +168,11 @@ describe('scoring the participation radar together', () => {
     await showRadar(bram)
     const sliders = bram.page.locator('[data-testid="radar"] [data-testid="radar-slider"]')
     expect(await sliders.count()).toBe(8)
+    // Into the first axis's control, then on with Tab, as a keyboard user moves.
+    await sliders.first().focus()
     for (let axis = 0; axis < 8; axis++) {
-      const slider = sliders.nth(axis)
-      await slider.focus()
+      if (axis > 0) await bram.page.keyboard.press('Tab')
+      expect(await bram.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.axis)).toBe(String(axis))
       // From "not scored", each ArrowRight adds one; one step too far and back, as people do.
       for (let i = 0; i <= bramScores[axis]; i++) await bram.page.keyboard.press('ArrowRight')
       if (bramScores[axis] < 5) await bram.page.keyboard.press('ArrowLeft')
@@ -202,6 +206,32 @@ describe('scoring the participation radar together', () => {
     const meta = await rosa.page.evaluate((id) => JSON.stringify((window as unknown as { __editor: { getShape(id: string): { meta: unknown } } }).__editor.getShape(id)!.meta), seenByRosa!.id)
     expect(meta).not.toContain('Rosa')
     expect(meta).not.toContain('Bram')
+  })
+
+  it('shows a viewer the same picture, without letting her score', async () => {
+    const vera = await openPerson(browser, server.url, { name: 'Vera (viewer)', language: 'en' })
+    try {
+      await vera.page.goto(viewerUrl)
+      await waitForBoard(vera.page)
+      await vera.page.locator('[data-testid="radar"]').waitFor({ state: 'attached' })
+      const expected = (await radarView(rosa))!
+      const seen = await eventually(() => radarView(vera), (v) => v?.respondents === 2)
+      expect(seen!.medians).toEqual(expected.medians)
+      expect(seen!.countText).toBe('2 people scored')
+      await showRadar(vera)
+      // No axis to click, and the keyboard controls say they are not available.
+      expect(await vera.page.locator('[data-testid="radar"] [data-axis-hit]').count()).toBe(0)
+      const slider = vera.page.locator('[data-testid="radar"] [data-testid="radar-slider"]').first()
+      expect(await slider.getAttribute('aria-disabled')).toBe('true')
+      await slider.focus()
+      await vera.page.keyboard.press('ArrowRight')
+      await vera.page.waitForTimeout(300)
+      expect((await radarView(vera))!.respondents).toBe(2)
+      expect((await radarView(rosa))!.respondents).toBe(2)
+      expect(vera.foreignRequests).toEqual([])
+    } finally {
+      await vera.context.close()
+    }
   })
 
   it("keeps Rosa's scores, highlighted as hers, after a reload", async () => {
