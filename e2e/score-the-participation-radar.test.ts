@@ -202,6 +202,19 @@ describe('scoring the participation radar together', () => {
     // Each sees their own scores highlighted, never the other's.
     expect(seenByRosa!.own).toEqual(rosaScores)
     expect(seenByBram!.own).toEqual(bramScores)
+    // Nor can the document link a score to whoever's cursor and name are on screen: the Yjs client id
+    // each score was written under is none of the ids presence (awareness) is published under.
+    const link = await bram.page.evaluate((id) => {
+      type Item = { id: { client: number } }
+      const board = (window as unknown as {
+        __board: { doc: { getMap(name: string): { get(id: string): { get(field: string): { _map: Map<string, Item> } } } }; provider: { awareness: { getStates(): Map<number, unknown> } } }
+      }).__board
+      const meta = board.doc.getMap('tl_records').get(id).get('meta')
+      const presence = new Set(board.provider.awareness.getStates().keys())
+      const scores = [...meta._map.entries()].filter(([key]) => key.startsWith('score:'))
+      return { presence: presence.size, scores: scores.length, linked: scores.filter(([, item]) => presence.has(item.id.client)).length }
+    }, seenByRosa!.id)
+    expect(link).toEqual({ presence: 2, scores: 2, linked: 0 })
     // Anonymous: nobody's name is in the radar's record.
     const meta = await rosa.page.evaluate((id) => JSON.stringify((window as unknown as { __editor: { getShape(id: string): { meta: unknown } } }).__editor.getShape(id)!.meta), seenByRosa!.id)
     expect(meta).not.toContain('Rosa')

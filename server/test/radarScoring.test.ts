@@ -10,6 +10,7 @@ import { createTLStore, type TLShape, type TLShapeId, type TLStore } from 'tldra
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bindStore, type StoreBinding } from '../../client/src/sync/bindStore'
+import { createContributionWriter, type ContributionWriter } from '../../client/src/board/shapes/radar/contributions'
 import { applyRadarChange, scoreChange, type RadarChange } from '../../client/src/board/shapes/radar/radarWrites'
 import { createBoardSchema } from '../../shared/boardSchema'
 import { getRecordsMap } from '../../shared/documentLayout'
@@ -40,11 +41,13 @@ interface Person {
   store: TLStore
   binding: StoreBinding
   respondentId: string
+  /** How the radar writes this person's own keys in the browser. */
+  writer: ContributionWriter
   /** What this person meant to score, per axis. */
   scores: number[]
 }
 
-async function join(server: TestServer, boardId: string): Promise<Omit<Person, 'respondentId' | 'scores'>> {
+async function join(server: TestServer, boardId: string): Promise<Omit<Person, 'respondentId' | 'scores' | 'writer'>> {
   const client = connectClient(server.wsUrl, boardId)
   await client.synced
   const store = createTLStore({ schema: createBoardSchema() })
@@ -64,7 +67,13 @@ function pictureOf(store: TLStore): RadarAggregate {
   return aggregate(readResponses(radar.meta, radar.props), radar.props.axisCount)
 }
 
-/** Changes the radar the way the radar's UI does: through applyRadarChange, as a user edit. */
+/** Scores one axis the way the radar does in the browser: its own keys, through the contribution writer. */
+function score(person: Person, id: TLShapeId, axis: number, value: number, displayName = ''): void {
+  const radar = person.store.get(id) as unknown as RadarShape
+  person.writer.write(id, scoreChange(radar, { respondentId: person.respondentId, displayName }, axis, value).meta ?? {})
+}
+
+/** Changes the radar's shared parts the way the radar's UI does: through applyRadarChange, as a user edit. */
 function change(store: TLStore, id: TLShapeId, radarChange: RadarChange): void {
   store.update(id, (record) => applyRadarChange(record as TLShape, radarChange))
 }
@@ -83,7 +92,9 @@ describe('forty people scoring one radar at once', () => {
     boardId = (await createBoard(server.url, 'Radar Gent – Tarija', 'en', 'participation-radar')).id
     const rng = createRng(SEED)
     const joined = await Promise.all(Array.from({ length: PEOPLE }, () => join(server, boardId)))
-    for (const parts of joined) people.push({ ...parts, respondentId: newRespondentId(), scores: Array.from({ length: 8 }, () => rng.int(1, 5)) })
+    for (const parts of joined) {
+      people.push({ ...parts, respondentId: newRespondentId(), writer: createContributionWriter(parts.client.doc), scores: Array.from({ length: 8 }, () => rng.int(1, 5)) })
+    }
     radarId = radarOf(people[0].store).id as TLShapeId
   })
 
@@ -117,9 +128,7 @@ describe('forty people scoring one radar at once', () => {
     for (let pass = 0; pass < 2; pass++) {
       for (const person of people) {
         for (let axis = 0; axis < 8; axis++) {
-          const value = pass === 0 ? 1 + ((person.scores[axis] + 2) % 5) : person.scores[axis]
-          const radar = person.store.get(radarId) as unknown as RadarShape
-          change(person.store, radarId, scoreChange(radar, { respondentId: person.respondentId, displayName: 'never stored' }, axis, value))
+          score(person, radarId, axis, pass === 0 ? 1 + ((person.scores[axis] + 2) % 5) : person.scores[axis], 'never stored')
         }
       }
     }
@@ -147,6 +156,19 @@ describe('forty people scoring one radar at once', () => {
     for (const person of people) expect(Y.encodeStateVector(person.client.doc)).toEqual(vector)
   })
 
+  it("does not let the document link a score to its author's presence", () => {
+    // Awareness (cursor, name) is keyed by each client's Yjs id; no score may carry one of those ids.
+    const presenceIds = new Set(people.map((p) => p.client.doc.clientID))
+    const meta = getRecordsMap(people[5].client.doc).get(radarId)!.get('meta') as Y.Map<unknown>
+    for (const person of people) {
+      const item = meta._map.get(scoreKey(person.respondentId))!
+      expect(presenceIds.has(item.id.client), `score of ${person.respondentId} written under a presence id`).toBe(false)
+      expect(item.id.client).toBe(person.writer.clientId)
+    }
+    // A shared edit (the label) is an ordinary edit under the person's own id.
+    expect(meta._map.get(labelKey(2))!.id.client).toBe(people[3].client.doc.clientID)
+  })
+
   it("changes only the scorer's own key when someone rescores", async () => {
     const watcher = people[1]
     const scorer = people[0]
@@ -159,8 +181,7 @@ describe('forty people scoring one radar at once', () => {
     }
     records.observeDeep(observe)
     scorer.scores[4] = scorer.scores[4] === 5 ? 1 : scorer.scores[4] + 1
-    const radar = scorer.store.get(radarId) as unknown as RadarShape
-    change(scorer.store, radarId, scoreChange(radar, { respondentId: scorer.respondentId, displayName: '' }, 4, scorer.scores[4]))
+    score(scorer, radarId, 4, scorer.scores[4])
     await waitFor(() => touched.length > 0, 'the rescore to reach another client')
     records.unobserveDeep(observe)
     expect(touched).toEqual([`${radarId}/meta/${scoreKey(scorer.respondentId)}`])

@@ -24,7 +24,7 @@ import { bindStore, upgradeDocument } from '../sync/bindStore'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { bindPresence } from '../sync/presence'
 import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
-import { customShapeUtils, RadarViewerContext, registerCustomShapeEffects, respondentIdFor } from './shapes'
+import { createContributionWriter, customShapeUtils, RadarViewerContext, registerCustomShapeEffects, respondentIdFor } from './shapes'
 import type { LocalUser } from './useLocalUser'
 
 // Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
@@ -164,9 +164,10 @@ export function BoardEditor({
   )
 
   // Scores on a radar are keyed by a random id per board and browser, never by who we are.
+  const contributions = useMemo(() => createContributionWriter(connection.doc), [connection])
   const radarViewer = useMemo(
-    () => ({ respondentId: respondentIdFor(boardId), displayName: user.name, canFacilitate: role === 'facilitator' }),
-    [boardId, user.name, role],
+    () => ({ respondentId: respondentIdFor(boardId), displayName: user.name, canFacilitate: role === 'facilitator', contributions }),
+    [boardId, user.name, role, contributions],
   )
 
   if (!bound) return null

@@ -14,4 +14,5 @@ export function registerCustomShapeEffects(editor: Editor): () => void {
   return guardRadars(editor)
 }
 
+export { createContributionWriter } from './radar/contributions'
 export { RadarViewerContext, respondentIdFor } from './radar/radarContext'

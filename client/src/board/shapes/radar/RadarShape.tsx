@@ -70,7 +70,14 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
   function setScore(axis: number, score: number | null) {
     if (!viewer || readOnly) return
     const current = editor.getShape<TLRadarShape>(shape.id)
-    if (current) writeRadar(editor, shape.id, scoreChange(current, viewer, axis, score))
+    if (current) contribute(scoreChange(current, viewer, axis, score).meta ?? {})
+  }
+
+  /** Writes the viewer's own keys: through the contribution writer where there is one (a board), else the store. */
+  function contribute(meta: Record<string, unknown>) {
+    if (readOnly) return
+    if (viewer?.contributions?.write(shape.id, meta)) return
+    writeRadar(editor, shape.id, { meta })
   }
 
   // Names follow the setting: each browser adds or removes only its own name.
@@ -79,8 +86,10 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
     const key = nameKey(viewer.respondentId)
     const stored = shape.meta[key]
     const hasScores = own?.some((v) => v !== null) ?? false
-    if (!showNames && stored !== undefined) writeRadar(editor, shape.id, { meta: { [key]: undefined } })
-    else if (showNames && hasScores && stored !== viewer.displayName) writeRadar(editor, shape.id, { meta: { [key]: viewer.displayName } })
+    if (!showNames && stored !== undefined) contribute({ [key]: undefined })
+    else if (showNames && hasScores && stored !== viewer.displayName) contribute({ [key]: viewer.displayName })
+    // contribute only closes over what is listed here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, viewer, readOnly, showNames, shape.id, shape.meta, own])
 
   function toChart(clientX: number, clientY: number): { x: number; y: number } | null {

@@ -5,6 +5,7 @@
  */
 import { createContext, useContext } from 'react'
 import { newRespondentId } from '../../../../../shared/radar'
+import type { ContributionWriter } from './contributions'
 
 /** The viewer of the board's radars. */
 export interface RadarViewer {
@@ -14,6 +15,8 @@ export interface RadarViewer {
   displayName: string
   /** A facilitator may switch names on or off (the group decides, the facilitator sets it). */
   canFacilitate: boolean
+  /** Writes this viewer's own scores and name into the document, unlinkable to their presence (see contributions.ts). */
+  contributions?: ContributionWriter
 }
 
 export const RadarViewerContext = createContext<RadarViewer | null>(null)
