@@ -11,6 +11,7 @@
 import { createTLSchema, defaultShapeSchemas, type SchemaPropsInfo } from '@tldraw/tlschema'
 import { RADAR_SHAPE_TYPE } from './radar'
 import { radarShapeDefinition } from './radarShape'
+import { SDG_CIRCLE_TYPE, sdgCircleShape } from './sdgCircleShape'
 
 /** Everything the schema and templates need to know about one of our shapes. */
 export interface CustomShapeDefinition {
@@ -23,6 +24,7 @@ export interface CustomShapeDefinition {
 /** Our custom shapes by shape type. */
 export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {
   [RADAR_SHAPE_TYPE]: radarShapeDefinition,
+  [SDG_CIRCLE_TYPE]: sdgCircleShape,
 }
 
 /** The schema every board is written with. */

@@ -8,6 +8,14 @@ import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
 import { getBoard } from '../api/http'
 import { knownBoard, rememberBoard, updateKnownBoard } from '../home/knownBoards'
 import { ShareDialog } from '../share/ShareDialog'
+import { FacilitatorPanel } from '../session/FacilitatorPanel'
+import { startServerClock } from '../session/serverClock'
+import { SessionTimer } from '../session/SessionTimer'
+import { SignalBar } from '../session/SignalBar'
+import { SpotlightOverlay } from '../session/SpotlightOverlay'
+import { useSession } from '../session/useSession'
+import { useSessionEffects } from '../session/useSessionEffects'
+import { createUserId } from 'tldraw'
 import { ErrorBoundary } from '../app/ErrorBoundary'
 import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
@@ -85,6 +93,7 @@ function NeedsLinkPage() {
 function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardKey: string; fromLink: boolean }) {
   const { t, i18n } = useTranslation()
   const [sharing, setSharing] = useState(false)
+  useEffect(startServerClock, [])
   const config = useClientConfig()
   const [meta, setMeta] = useState<MetaState>({ kind: 'loading' })
   const [connection, setConnection] = useState<BoardConnection | null>(null)
@@ -163,6 +172,10 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   return (
     <BoardView
       connection={connection}
+      role={role}
+      me={{ userId: createUserId(user.id), name: user.name }}
+      onSummoned={(by) => showToast(t('session.summon.received', { name: by }))}
+      showToast={showToast}
       title={title}
       peopleOpen={peopleOpen}
       onTogglePeople={() => {
@@ -240,6 +253,10 @@ type Snapshot = ReturnType<BoardConnection['getSnapshot']>
 /** Layout of the board page; re-renders with the connection's state. */
 function BoardView({
   connection,
+  role,
+  me,
+  onSummoned,
+  showToast,
   title,
   peopleOpen,
   onTogglePeople,
@@ -251,6 +268,10 @@ function BoardView({
   children,
 }: {
   connection: BoardConnection
+  role: Role
+  me: { userId: string; name: string }
+  onSummoned: (by: string) => void
+  showToast: (message: string) => void
   title: string
   peopleOpen: boolean
   onTogglePeople: () => void
@@ -264,6 +285,8 @@ function BoardView({
   const { t } = useTranslation()
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
   const people = usePeople(connection.provider.awareness)
+  const session = useSession(connection.doc)
+  const presenter = useSessionEffects(editor, session, role, me.userId, onSummoned)
 
   if (snapshot.closedFor === 'unknownBoard') return <NotFoundPage />
 
@@ -273,6 +296,7 @@ function BoardView({
         <h1 className="board-title" data-testid="board-title">
           {title}
         </h1>
+        <SessionTimer timer={session.timer} />
         <ConnectionIndicator snapshot={snapshot} />
         <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
           {t('share.open')}
@@ -297,14 +321,31 @@ function BoardView({
           {t('board.readOnly')}
         </div>
       )}
+      {presenter.active && (
+        <div className="banner banner--info presenter-bar" role="status" data-testid="presenter-bar" data-following={presenter.following || undefined}>
+          <span>{presenter.following ? t('session.present.following', { name: presenter.name }) : t('session.present.left', { name: presenter.name })}</span>
+          {presenter.following ? (
+            <button type="button" className="button button--small" data-testid="presenter-leave" onClick={presenter.leave}>
+              {t('session.present.leave')}
+            </button>
+          ) : (
+            <button type="button" className="button button--small button--primary" data-testid="presenter-rejoin" onClick={presenter.rejoin}>
+              {t('session.present.rejoin')}
+            </button>
+          )}
+        </div>
+      )}
       <div className="board-body">
         <main className="board-canvas" aria-label={title}>
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
+          {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>
-        {peopleOpen && (
+        {(peopleOpen || role === 'facilitator') && (
           <div id="people-panel" className="board-side">
-            <PeopleList people={people} editor={editor} onChangeName={onRename} />
+            {role === 'facilitator' && <FacilitatorPanel doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
+            {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
         )}
       </div>

@@ -1,9 +1,21 @@
 import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLUserId } from 'tldraw'
+import { handIsUp, REACTION_EMOJI, REACTION_MS } from '../session/signals'
+import { serverNow } from '../session/serverClock'
 import type { Person } from './usePeople'
 
 /** Who is on the board, with colours, "you", and follow buttons. */
-export function PeopleList({ people, editor, onChangeName }: { people: Person[]; editor: Editor | null; onChangeName: () => void }) {
+export function PeopleList({
+  people,
+  editor,
+  onChangeName,
+  handsClearedAt = 0,
+}: {
+  people: Person[]
+  editor: Editor | null
+  onChangeName: () => void
+  handsClearedAt?: number
+}) {
   const { t } = useTranslation()
   const following = useValue('following user', () => editor?.getInstanceState().followingUserId ?? null, [editor])
   return (
@@ -20,6 +32,16 @@ export function PeopleList({ people, editor, onChangeName }: { people: Person[];
               <span className="person__name">
                 {person.name}
                 {person.isSelf && <span className="person__you"> ({t('people.you')})</span>}
+                {handIsUp(person.signal, handsClearedAt) && (
+                  <span className="person__signal" data-testid="hand-up" role="img" aria-label={t('session.hands.raised')}>
+                    ✋
+                  </span>
+                )}
+                {person.signal.reaction && serverNow() - person.signal.reaction.at < REACTION_MS && (
+                  <span className="person__signal" data-testid="reaction" data-kind={person.signal.reaction.kind} role="img" aria-label={t(`session.reactions.${person.signal.reaction.kind}`)}>
+                    {REACTION_EMOJI[person.signal.reaction.kind]}
+                  </span>
+                )}
               </span>
               {person.isSelf ? (
                 <button type="button" className="button button--small" onClick={onChangeName} data-testid="change-name">

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
+import { readSignal, type Signal } from '../session/signals'
 import { readPresenceUser } from '../sync/presence'
 
 /** One person on the board, as the people list shows them. */
@@ -8,6 +9,7 @@ export interface Person {
   name: string
   color: string
   isSelf: boolean
+  signal: Signal
 }
 
 function readPeople(awareness: Awareness): Person[] {
@@ -18,14 +20,15 @@ function readPeople(awareness: Awareness): Person[] {
     const isSelf = clientId === awareness.clientID
     // The same person in two tabs is one person; our own tab wins.
     if (byUser.has(user.userId) && !isSelf) continue
-    byUser.set(user.userId, { ...user, isSelf })
+    byUser.set(user.userId, { ...user, isSelf, signal: readSignal(state) })
   }
   return [...byUser.values()].sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
 }
 
 /**
  * Who is here, from awareness. Cursors change awareness ~20 times a second per
- * person; the list only re-renders when someone arrives, leaves or is renamed.
+ * person; the list only re-renders when someone arrives, leaves, is renamed,
+ * raises a hand or reacts.
  */
 export function usePeople(awareness: Awareness): Person[] {
   const [people, setPeople] = useState(() => readPeople(awareness))

@@ -1,6 +1,7 @@
 /** The express application: API, health check, images and the web client. */
 import express, { type Express } from 'express'
 import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
+import type * as Y from 'yjs'
 import type { BoardAccessControl } from '../access/boardAccess'
 import type { Config } from '../config'
 import type { Logger } from '../log'
@@ -12,13 +13,20 @@ import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
 import { errorHandler, notFound } from './errors'
 import { templatesRoutes } from './templatesRoutes'
+import { votesRoutes } from './votesRoutes'
 
 /** Everything the HTTP layer depends on. */
 export interface AppDeps {
   config: Config
   storage: Storage
   access: BoardAccessControl
-  rooms: { stats(): RoomStats; closeBoard(boardId: string): void; revokeKey(boardId: string, key: string): void }
+  rooms: {
+    stats(): RoomStats
+    closeBoard(boardId: string): void
+    revokeKey(boardId: string, key: string): void
+    readBoard<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T | undefined>
+    changeBoard(boardId: string, change: (doc: Y.Doc) => void): Promise<boolean>
+  }
   log: Logger
   /** Directory of the built client (dist/client). */
   clientDir: string
@@ -46,11 +54,16 @@ export function createApp({ config, storage, access, rooms, log, clientDir, temp
   app.get('/api/config', (_req, res) => {
     res.json(clientConfig)
   })
+  // The server's clock, so browsers can agree on countdowns whatever their own clocks say (shared/clock.ts).
+  app.get('/api/time', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ now: Date.now() })
+  })
   app.use('/api/templates', templatesRoutes(templates))
   app.use(
     '/api/boards',
     boardsRoutes({ storage, access, templates, closeBoard: (id) => rooms.closeBoard(id), revokeKey: (id, key) => rooms.revokeKey(id, key) }),
   )
+  app.use('/api/boards', votesRoutes({ storage, access, rooms }))
   app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))

@@ -51,6 +51,9 @@ export interface RoomOptions {
 
 class BadMessage extends Error {}
 
+/** Origin of the server's own changes (trusted by the write guard). */
+const SERVER_ORIGIN = Symbol('server')
+
 // Each entry can be as large as the board; a handful covers the common shared state vectors.
 const STEP2_CACHE_ENTRIES = 8
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
@@ -171,6 +174,37 @@ export class Room {
     if (!this.sockets.delete(socket)) return
     this.presence.removeSocket(socket)
     if (this.sockets.size === 0) this.options.onEmpty?.()
+  }
+
+  /**
+   * A change made by the server itself (a revealed vote's results, ...):
+   * trusted, stored, then relayed to everyone, like a client's. Resolves once
+   * stored (false if the room is closed or storage refused it).
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false)
+    let stored = false
+    return this.writer
+      .write(
+        () => {
+          const changes: Uint8Array[] = []
+          const collect = (update: Uint8Array) => changes.push(update)
+          this.doc.on('update', collect)
+          try {
+            this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+          } finally {
+            this.doc.off('update', collect)
+          }
+          if (changes.length === 0) return null
+          this.step2Cache.clear()
+          return changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+        },
+        (update) => {
+          stored = !this.writer.degraded
+          this.relay(update, null)
+        },
+      )
+      .then(() => stored)
   }
 
   /**

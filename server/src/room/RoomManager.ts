@@ -145,6 +145,39 @@ export class RoomManager {
     return this.sessions.get(socket) === session || this.draining.get(socket) === session
   }
 
+  /** Reads a board's document (loading it if needed); undefined when the board does not exist. */
+  async readBoard<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T | undefined> {
+    if (this.shuttingDown) return undefined
+    let room = this.rooms.get(boardId)
+    if (!room) {
+      const outcome = await this.loadRoom(boardId)
+      if (outcome.kind !== 'loaded') return undefined
+      room = outcome.room
+    }
+    return read(room.doc)
+  }
+
+  /**
+   * Applies a server-made change to a board's document (loading the board if
+   * nobody has it open), stores it and shows it to everyone connected.
+   * Resolves false when the board does not exist or could not be written.
+   */
+  async changeBoard(boardId: string, change: (doc: Y.Doc) => void): Promise<boolean> {
+    if (this.shuttingDown) return false
+    let room = this.rooms.get(boardId)
+    if (!room) {
+      const outcome = await this.loadRoom(boardId)
+      if (outcome.kind !== 'loaded') return false
+      room = outcome.room
+    }
+    this.cancelIdle(boardId)
+    try {
+      return await room.applyServerChange(change)
+    } finally {
+      if (room.socketCount === 0 && this.rooms.get(boardId) === room) this.scheduleIdle(boardId)
+    }
+  }
+
   /**
    * Cuts off every socket of `boardId` that presented `key` (its link was
    * replaced): they are closed with link-revoked and cannot come back with it.

@@ -103,6 +103,16 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
     ),
     getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+    deleteBallots: db.prepare<[string, string, string]>('DELETE FROM ballots WHERE board_id = ? AND vote_id = ? AND voter = ?'),
+    insertBallot: db.prepare<[string, string, string, string, string, number]>(
+      'INSERT INTO ballots (board_id, vote_id, voter, name, shape_id, count) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    voterBallots: db.prepare<[string, string, string], { shape_id: string; count: number }>(
+      'SELECT shape_id, count FROM ballots WHERE board_id = ? AND vote_id = ? AND voter = ?',
+    ),
+    voteBallots: db.prepare<[string, string], { voter: string; name: string; shape_id: string; count: number }>(
+      'SELECT voter, name, shape_id, count FROM ballots WHERE board_id = ? AND vote_id = ?',
+    ),
     insertKey: db.prepare<[string, string, string, number]>('INSERT INTO board_keys (board_id, role, key, created_at) VALUES (?, ?, ?, ?)'),
     getKeys: db.prepare<[string], { role: string; key: string }>('SELECT role, key FROM board_keys WHERE board_id = ?'),
     setKey: db.prepare<[string, number, string, string]>('UPDATE board_keys SET key = ?, created_at = ? WHERE board_id = ? AND role = ?'),
@@ -113,6 +123,10 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     statements.insertBoard.run({ id, title, language, createdAt, updatedAt })
     statements.upsertSnapshot.run(meta.id, blob(snapshot), 0)
     for (const [role, key] of Object.entries(keys)) statements.insertKey.run(id, role, key, createdAt)
+  })
+  const putBallots = db.transaction((boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>) => {
+    statements.deleteBallots.run(boardId, voteId, voter)
+    for (const [shapeId, count] of Object.entries(votes)) if (count > 0) statements.insertBallot.run(boardId, voteId, voter, name, shapeId, count)
   })
   const getBoardKeys = (id: string): Record<Role, string> | undefined => {
     const rows = statements.getKeys.all(id)
@@ -172,6 +186,11 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     loadDocument: (boardId) => guard('load document', () => loadDocument(boardId)),
     appendUpdate: (boardId, update, now) => guard('append update', () => appendUpdate(boardId, update, now)),
     compact: (boardId, snapshot, uptoSeq) => guard('compact', () => compact(boardId, snapshot, uptoSeq)),
+    putBallots: (boardId, voteId, voter, name, votes) => guard('store ballot', () => putBallots(boardId, voteId, voter, name, votes)),
+    getBallots: (boardId, voteId, voter) =>
+      guard('read ballots', () => Object.fromEntries(statements.voterBallots.all(boardId, voteId, voter).map((row) => [row.shape_id, row.count]))),
+    allBallots: (boardId, voteId) =>
+      guard('read ballots', () => statements.voteBallots.all(boardId, voteId).map((row) => ({ voter: row.voter, name: row.name, shapeId: row.shape_id, count: row.count }))),
     putAsset: ({ id, boardId, mimeType, data, createdAt }: StoredAsset) =>
       guard('store image', () => void statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt })),
     getAsset: (id) =>

@@ -52,6 +52,13 @@ export interface Storage {
   /** Replaces the snapshot and deletes log entries with seq <= uptoSeq, in one transaction. */
   compact(boardId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
 
+  /** Replaces one voter's votes in a vote (all their items at once). */
+  putBallots(boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>): Promise<void>
+  /** One voter's votes in a vote. */
+  getBallots(boardId: string, voteId: string, voter: string): Promise<Record<string, number>>
+  /** Every ballot of a vote (for the tally). */
+  allBallots(boardId: string, voteId: string): Promise<{ voter: string; name: string; shapeId: string; count: number }[]>
+
   putAsset(asset: StoredAsset): Promise<void>
   getAsset(id: string): Promise<StoredAsset | undefined>
 

@@ -51,6 +51,18 @@ const MIGRATIONS: string[] = [
     SELECT b.id, r.role, lower(hex(randomblob(16))), b.created_at
     FROM boards b, (SELECT 'facilitator' AS role UNION ALL SELECT 'participant' UNION ALL SELECT 'viewer') r;
   `,
+  // 3: dot-voting ballots, kept on the server only (nobody's votes reach a browser before the reveal).
+  `
+  CREATE TABLE ballots (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    vote_id TEXT NOT NULL,
+    voter TEXT NOT NULL,
+    name TEXT NOT NULL,
+    shape_id TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (board_id, vote_id, voter, shape_id)
+  );
+  `,
 ]
 
 /** The schema version this server writes. */

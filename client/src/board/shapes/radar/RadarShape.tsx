@@ -7,6 +7,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useEditor, useValue } from 'tldraw'
+import { FACILITATOR_LOCK } from '../../../../../shared/documentLayout'
 import { isLanguage } from '../../../../../shared/languages'
 import {
   aggregate,
@@ -48,7 +49,10 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
   const editor = useEditor()
   const viewer = useRadarViewer()
   const { t, i18n } = useTranslation()
-  const readOnly = useValue('readonly', () => editor.getIsReadonly(), [editor])
+  const boardReadOnly = useValue('readonly', () => editor.getIsReadonly(), [editor])
+  // A facilitator may lock the radar for participants (scoring closed); the server would undo their changes.
+  const lockedForMe = shape.meta[FACILITATOR_LOCK] === true && !viewer?.canFacilitate
+  const readOnly = boardReadOnly || lockedForMe
   const { w, h, axisCount, maxScore, spread, round, showNames, title } = shape.props
   const side = panelWidth(w)
   const layout = useMemo(() => layoutIn(w - side, h, axisCount), [w, side, h, axisCount])
@@ -193,7 +197,7 @@ export function RadarShape({ shape }: { shape: TLRadarShape }) {
         <p className="radar-count" data-testid="radar-respondents" data-count={stats.respondents}>
           {t('radar.respondents', { count: stats.respondents })}
         </p>
-        <p className="radar-privacy">{readOnly ? t('radar.readOnly') : showNames ? t('radar.named') : t('radar.anonymous')}</p>
+        <p className="radar-privacy">{lockedForMe ? t('radar.lockedByFacilitator') : readOnly ? t('radar.readOnly') : showNames ? t('radar.named') : t('radar.anonymous')}</p>
         <ul className="radar-legend">
           {ownScored && <LegendItem color={RADAR_COLORS.own} label={t('radar.legendYou')} />}
           <LegendItem color={RADAR_COLORS.median} label={t('radar.legendMedian')} />

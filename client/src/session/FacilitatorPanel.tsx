@@ -1,0 +1,183 @@
+/**
+ * The facilitator's controls, in one panel participants never see: timer,
+ * bring everyone here, follow me, spotlight, lock for participants, lower all
+ * hands, viewers' cursors. Everything is written to the session state (or the
+ * shapes' lock marks) and reaches everyone live; the server refuses the same
+ * writes from anyone who is not a facilitator.
+ */
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useValue, type Editor } from 'tldraw'
+import type * as Y from 'yjs'
+import { addMinute, isRunning, pauseTimer, resetTimer, SessionKeys, setTimer, startTimer, timerRemaining } from '../../../shared/session'
+import { isFacilitatorLocked, setFacilitatorLock } from './facilitatorLock'
+import { serverNow } from './serverClock'
+import { ownSummons } from './useSessionEffects'
+import { writeSession, type SessionState } from './useSession'
+
+export function FacilitatorPanel({
+  doc,
+  editor,
+  session,
+  me,
+  onDone,
+}: {
+  doc: Y.Doc
+  editor: Editor | null
+  session: SessionState
+  me: { userId: string; name: string }
+  onDone: (message: string) => void
+}) {
+  const { t } = useTranslation()
+  const [minutes, setMinutes] = useState('5')
+  const timer = session.timer
+  const selection = useValue('selected shapes', () => editor?.getSelectedShapes() ?? [], [editor])
+  const selectedFrame = selection.length === 1 ? selection[0] : undefined
+  const allLocked = selection.length > 0 && selection.every(isFacilitatorLocked)
+  const presenting = session.presenter?.userId === me.userId
+  const minutesValue = Number(minutes.replace(',', '.'))
+  const minutesValid = Number.isFinite(minutesValue) && minutesValue > 0 && minutesValue <= 24 * 60
+
+  return (
+    <aside className="facilitator-panel" aria-labelledby="facilitator-heading" data-testid="facilitator-panel">
+      <h2 id="facilitator-heading" className="people__heading">
+        {t('session.panel.heading')}
+      </h2>
+
+      <section className="facilitator-panel__section" aria-label={t('session.timer.label')}>
+        <h3>{t('session.timer.label')}</h3>
+        <form
+          className="facilitator-panel__row"
+          onSubmit={(event) => {
+            event.preventDefault()
+            if (minutesValid) writeSession(doc, SessionKeys.timer, setTimer(minutesValue * 60_000))
+          }}
+        >
+          <label htmlFor="timer-minutes">{t('session.timer.minutes')}</label>
+          <input
+            id="timer-minutes"
+            data-testid="timer-minutes"
+            inputMode="decimal"
+            value={minutes}
+            aria-invalid={!minutesValid || undefined}
+            onChange={(event) => setMinutes(event.target.value)}
+            size={4}
+          />
+          <button type="submit" className="button button--small" data-testid="timer-set" disabled={!minutesValid}>
+            {t('session.timer.set')}
+          </button>
+        </form>
+        <div className="facilitator-panel__row">
+          {timer && isRunning(timer) ? (
+            <button type="button" className="button button--small" data-testid="timer-pause" onClick={() => writeSession(doc, SessionKeys.timer, pauseTimer(timer, serverNow()))}>
+              {t('session.timer.pause')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button button--small button--primary"
+              data-testid="timer-start"
+              onClick={() => writeSession(doc, SessionKeys.timer, startTimer(timer ?? setTimer((minutesValid ? minutesValue : 5) * 60_000), serverNow()))}
+            >
+              {t('session.timer.start')}
+            </button>
+          )}
+          <button type="button" className="button button--small" data-testid="timer-add-minute" disabled={!timer} onClick={() => timer && writeSession(doc, SessionKeys.timer, addMinute(timer, serverNow()))}>
+            {t('session.timer.addMinute')}
+          </button>
+          <button type="button" className="button button--small" data-testid="timer-reset" disabled={!timer} onClick={() => timer && writeSession(doc, SessionKeys.timer, resetTimer(timer))}>
+            {t('session.timer.reset')}
+          </button>
+          <button type="button" className="button button--small" data-testid="timer-remove" disabled={!timer} onClick={() => writeSession(doc, SessionKeys.timer, undefined)}>
+            {t('session.timer.remove')}
+          </button>
+        </div>
+        {timer && <p className="facilitator-panel__hint">{t('session.timer.left', { seconds: Math.ceil(timerRemaining(timer, serverNow()) / 1000) })}</p>}
+      </section>
+
+      <section className="facilitator-panel__section">
+        <h3>{t('session.panel.attention')}</h3>
+        <div className="facilitator-panel__row">
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="summon"
+            disabled={!editor}
+            onClick={() => {
+              if (!editor) return
+              const center = editor.getViewportPageBounds().center
+              const id = `${me.userId}-${serverNow()}`
+              ownSummons.add(id)
+              writeSession(doc, SessionKeys.summon, { id, at: serverNow(), pageId: editor.getCurrentPageId(), x: center.x, y: center.y, z: editor.getZoomLevel(), by: me.name })
+              onDone(t('session.summon.sent'))
+            }}
+          >
+            {t('session.summon.button')}
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="present"
+            aria-pressed={presenting}
+            onClick={() => writeSession(doc, SessionKeys.presenter, presenting ? undefined : { userId: me.userId, name: me.name, since: serverNow() })}
+          >
+            {presenting ? t('session.present.stop') : t('session.present.start')}
+          </button>
+        </div>
+        <div className="facilitator-panel__row">
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="spotlight-set"
+            disabled={!selectedFrame}
+            title={selectedFrame ? undefined : t('session.spotlight.selectFirst')}
+            onClick={() => selectedFrame && writeSession(doc, SessionKeys.spotlight, { shapeId: selectedFrame.id })}
+          >
+            {t('session.spotlight.set')}
+          </button>
+          <button type="button" className="button button--small" data-testid="spotlight-clear" disabled={!session.spotlight} onClick={() => writeSession(doc, SessionKeys.spotlight, undefined)}>
+            {t('session.spotlight.clear')}
+          </button>
+        </div>
+      </section>
+
+      <section className="facilitator-panel__section">
+        <h3>{t('session.lock.heading')}</h3>
+        <div className="facilitator-panel__row">
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="lock-selection"
+            disabled={!editor || selection.length === 0}
+            onClick={() => {
+              if (!editor) return
+              const count = setFacilitatorLock(editor, editor.getSelectedShapeIds(), !allLocked)
+              onDone(allLocked ? t('session.lock.unlocked', { count }) : t('session.lock.locked', { count }))
+            }}
+          >
+            {allLocked ? t('session.lock.unlock') : t('session.lock.lock')}
+          </button>
+        </div>
+        <p className="facilitator-panel__hint">{t('session.lock.hint')}</p>
+      </section>
+
+      <section className="facilitator-panel__section">
+        <h3>{t('session.panel.people')}</h3>
+        <div className="facilitator-panel__row">
+          <button type="button" className="button button--small" data-testid="lower-hands" onClick={() => writeSession(doc, SessionKeys.handsClearedAt, serverNow())}>
+            {t('session.hands.lowerAll')}
+          </button>
+        </div>
+        <label className="facilitator-panel__check">
+          <input
+            type="checkbox"
+            data-testid="viewer-presence"
+            checked={session.viewerPresence}
+            onChange={(event) => writeSession(doc, SessionKeys.viewerPresence, event.target.checked || undefined)}
+          />
+          {t('session.viewers.show')}
+        </label>
+      </section>
+    </aside>
+  )
+}

@@ -1,0 +1,63 @@
+/**
+ * The facilitator-only session state of a board (shared/session.ts), read
+ * live from the document's `session` map, and the writes a facilitator makes.
+ * Participants' clients never write it (the server would undo it anyway).
+ */
+import { useEffect, useState } from 'react'
+import type * as Y from 'yjs'
+import { getSessionMap } from '../../../shared/documentLayout'
+import {
+  parsePresenter,
+  parseSpotlight,
+  parseSummon,
+  parseTimer,
+  SessionKeys,
+  type Presenter,
+  type Spotlight,
+  type Summon,
+  type TimerState,
+} from '../../../shared/session'
+
+export interface SessionState {
+  timer: TimerState | undefined
+  summon: Summon | undefined
+  presenter: Presenter | undefined
+  spotlight: Spotlight | undefined
+  handsClearedAt: number
+  viewerPresence: boolean
+}
+
+export function readSession(doc: Y.Doc): SessionState {
+  const map = getSessionMap(doc)
+  const cleared = map.get(SessionKeys.handsClearedAt)
+  return {
+    timer: parseTimer(map.get(SessionKeys.timer)),
+    summon: parseSummon(map.get(SessionKeys.summon)),
+    presenter: parsePresenter(map.get(SessionKeys.presenter)),
+    spotlight: parseSpotlight(map.get(SessionKeys.spotlight)),
+    handsClearedAt: typeof cleared === 'number' ? cleared : 0,
+    viewerPresence: map.get(SessionKeys.viewerPresence) === true,
+  }
+}
+
+/** The session state, re-rendering when it changes. */
+export function useSession(doc: Y.Doc): SessionState {
+  const [state, setState] = useState(() => readSession(doc))
+  useEffect(() => {
+    const map = getSessionMap(doc)
+    const refresh = () => setState(readSession(doc))
+    map.observe(refresh)
+    refresh()
+    return () => map.unobserve(refresh)
+  }, [doc])
+  return state
+}
+
+/** Sets (or, with undefined, clears) one session entry. Facilitators only. */
+export function writeSession(doc: Y.Doc, key: (typeof SessionKeys)[keyof typeof SessionKeys], value: unknown): void {
+  doc.transact(() => {
+    const map = getSessionMap(doc)
+    if (value === undefined) map.delete(key)
+    else map.set(key, value)
+  })
+}

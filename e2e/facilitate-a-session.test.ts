@@ -1,0 +1,160 @@
+/**
+ * User story: a facilitator steers a session with a participant and a viewer
+ * present. A timer everyone sees count down; everyone brought to the
+ * facilitator's view; a spotlight on one frame; "follow me" that a
+ * participant can leave and rejoin; a note locked for participants; a raised
+ * hand seen by the facilitator and lowered by them.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { eventually, setCamera, viewportCenter, waitForBoard } from './support/board'
+import { launchBrowser, openPerson, type Person } from './support/browser'
+
+type Server = Awaited<ReturnType<typeof startServer>>
+
+/** Runs `fn(editor)` in the page (through the test hook). */
+function withEditor<T>(page: Page, fn: string, arg?: unknown): Promise<T> {
+  return page.evaluate(({ fn, arg }) => new Function('editor', 'arg', fn)((window as unknown as { __editor: unknown }).__editor, arg), { fn, arg }) as Promise<T>
+}
+
+describe('a facilitator runs a session', () => {
+  let server: Server
+  let browser: Browser
+  let board: CreatedBoard
+  let facilitator: Person
+  let participant: Person
+  let viewer: Person
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    board = await createBoard(server.url, 'Sesión plenaria', 'es')
+    facilitator = await openPerson(browser, server.url, { name: 'Fien', language: 'nl' })
+    participant = await openPerson(browser, server.url, { name: 'Pablo', language: 'es' })
+    viewer = await openPerson(browser, server.url, { name: 'Vera', language: 'en' })
+    await facilitator.page.goto(boardLink(server.url, board, 'facilitator'))
+    await participant.page.goto(boardLink(server.url, board, 'participant'))
+    await viewer.page.goto(boardLink(server.url, board, 'viewer'))
+    await Promise.all([facilitator, participant, viewer].map((person) => waitForBoard(person.page)))
+  })
+
+  afterAll(async () => {
+    for (const person of [facilitator, participant, viewer]) {
+      if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
+    }
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('shows the facilitation panel to the facilitator only', async () => {
+    await facilitator.page.getByTestId('facilitator-panel').waitFor()
+    expect(await participant.page.getByTestId('facilitator-panel').count()).toBe(0)
+    expect(await viewer.page.getByTestId('facilitator-panel').count()).toBe(0)
+  })
+
+  it('runs a timer everyone sees counting down, paused, and given an extra minute', async () => {
+    const { page } = facilitator
+    await page.getByTestId('timer-minutes').fill('2')
+    await page.getByTestId('timer-set').click()
+    await page.getByTestId('timer-start').click()
+    for (const person of [participant, viewer]) {
+      const timer = person.page.getByTestId('session-timer')
+      await timer.waitFor()
+      const seconds = Number(await eventually(() => timer.getAttribute('data-remaining-seconds'), (s) => Number(s) > 0 && Number(s) <= 120))
+      expect(seconds).toBeGreaterThan(110)
+      expect(await timer.getAttribute('data-running')).toBe('true')
+      // Its end in this person's own clock, in their language.
+      expect(await timer.textContent()).toMatch(/\d{1,2}:\d{2}/)
+    }
+    await page.getByTestId('timer-pause').click()
+    const paused = await eventually(() => participant.page.getByTestId('session-timer').getAttribute('data-running'), (v) => v === null)
+    expect(paused).toBeNull()
+    const left = Number(await participant.page.getByTestId('session-timer').getAttribute('data-remaining-seconds'))
+    await page.getByTestId('timer-add-minute').click()
+    expect(Number(await eventually(() => participant.page.getByTestId('session-timer').getAttribute('data-remaining-seconds'), (s) => Number(s) >= left + 59))).toBeLessThanOrEqual(left + 60)
+  })
+
+  it('brings everyone to the facilitator\'s view', async () => {
+    await setCamera(participant, { x: -5000, y: -3000, z: 1 })
+    await setCamera(facilitator, { x: 800, y: 400, z: 1 })
+    const target = await viewportCenter(facilitator)
+    await facilitator.page.getByTestId('summon').click()
+    for (const person of [participant, viewer]) {
+      const center = await eventually(() => viewportCenter(person), (c) => Math.hypot(c.x - target.x, c.y - target.y) < 2)
+      expect(Math.hypot(center.x - target.x, center.y - target.y)).toBeLessThan(2)
+    }
+    // The summoner's own view stays where it was.
+    const own = await viewportCenter(facilitator)
+    expect(Math.hypot(own.x - target.x, own.y - target.y)).toBeLessThan(2)
+  })
+
+  it('puts one frame in the spotlight for everyone', async () => {
+    const frameId = await withEditor<string>(
+      facilitator.page,
+      `const id = 'shape:spot-frame'; editor.createShape({ id, type: 'frame', x: -600, y: -350, props: { w: 500, h: 300, name: 'Plenario' } }); editor.select(id); return id`,
+    )
+    await facilitator.page.getByTestId('spotlight-set').click()
+    for (const person of [participant, viewer]) {
+      const spot = person.page.getByTestId('spotlight')
+      await spot.waitFor()
+      expect(await spot.getAttribute('data-shape-id')).toBe(frameId)
+    }
+    await facilitator.page.getByTestId('spotlight-clear').click()
+    await participant.page.getByTestId('spotlight').waitFor({ state: 'detached' })
+  })
+
+  it('lets a participant leave "follow me" and rejoin it', async () => {
+    await facilitator.page.getByTestId('present').click()
+    const bar = participant.page.getByTestId('presenter-bar')
+    await bar.waitFor()
+    await eventually(() => bar.getAttribute('data-following'), (v) => v === 'true')
+    await setCamera(facilitator, { x: -1500, y: 200, z: 1 })
+    const target = await viewportCenter(facilitator)
+    await eventually(() => viewportCenter(participant), (c) => Math.hypot(c.x - target.x, c.y - target.y) < 50)
+
+    await participant.page.getByTestId('presenter-leave').click()
+    await participant.page.getByTestId('presenter-rejoin').waitFor()
+    await setCamera(facilitator, { x: 2500, y: 900, z: 1 })
+    await participant.page.waitForTimeout(800)
+    const away = await viewportCenter(participant)
+    expect(Math.hypot(away.x - target.x, away.y - target.y)).toBeLessThan(50) // stayed put
+
+    await participant.page.getByTestId('presenter-rejoin').click()
+    const next = await viewportCenter(facilitator)
+    await eventually(() => viewportCenter(participant), (c) => Math.hypot(c.x - next.x, c.y - next.y) < 50)
+    await facilitator.page.getByTestId('present').click()
+    await bar.waitFor({ state: 'detached' })
+  })
+
+  it('keeps a note the facilitator locked as it is, whatever the participant does', async () => {
+    await withEditor(
+      facilitator.page,
+      `editor.createShape({ id: 'shape:rules', type: 'note', x: 100, y: 100 }); editor.select('shape:rules')`,
+    )
+    await facilitator.page.getByTestId('lock-selection').click()
+    await eventually(() => withEditor<boolean>(participant.page, `return editor.getShape('shape:rules')?.meta?.facilitatorLock === true`), (v) => v)
+    // Unlock and move through the editor, as a participant's clicks would.
+    await withEditor(participant.page, `editor.run(() => editor.updateShape({ id: 'shape:rules', type: 'note', isLocked: false, x: 900 }), { ignoreShapeLock: true }); editor.deleteShapes(['shape:rules'])`)
+    await participant.page.waitForTimeout(500)
+    for (const person of [participant, facilitator]) {
+      expect(await withEditor(person.page, `const s = editor.getShape('shape:rules'); return s && { x: s.x, locked: s.isLocked }`)).toEqual({ x: 100, locked: true })
+    }
+  })
+
+  it('shows a raised hand to the facilitator, who lowers every hand', async () => {
+    await participant.page.getByTestId('raise-hand').click()
+    const hand = facilitator.page.locator('[data-testid="signal-hand"][data-name="Pablo"]')
+    await hand.waitFor()
+    await facilitator.page.locator('[data-testid="person"][data-name="Pablo"] [data-testid="hand-up"]').waitFor()
+    await participant.page.getByTestId('react-clap').click()
+    await facilitator.page.locator('[data-testid="signal-reaction"][data-name="Pablo"][data-kind="clap"]').waitFor()
+    await facilitator.page.getByTestId('lower-hands').click()
+    await hand.waitFor({ state: 'detached' })
+    expect(await participant.page.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('false')
+  })
+
+  it('made no request to any host but its own', () => {
+    for (const person of [facilitator, participant, viewer]) expect(person.foreignRequests).toEqual([])
+  })
+})
