@@ -10,6 +10,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import es from '../client/src/i18n/locales/es.json'
+import nl from '../client/src/i18n/locales/nl.json'
 import { startServer } from '../server/test-utils/startServer'
 import { boardLinkPath } from '../shared/access'
 import { axisStats } from '../shared/radar'
@@ -370,6 +371,37 @@ describe('scoring the participation radar together', () => {
     expect(b).toMatchObject({ round: 2, ghostRound: 1, respondents: 0, ownHighlighted: false })
     expect(await bram.page.locator('[data-testid="radar"] [data-radar-layer="ghost"]').count()).toBe(1)
     expect(await bram.page.locator('[data-testid="radar"] .radar-legend').textContent()).toContain('Taller de inicio')
+  })
+
+  it('closes scoring for participants while the facilitator locks the radar for them', async () => {
+    await rosa.page.evaluate(() => {
+      type Editor = {
+        getCurrentPageShapes(): { id: string; type: string }[]
+        run(fn: () => void, opts: { ignoreShapeLock: boolean }): void
+        updateShapes(partials: unknown[]): void
+      }
+      const editor = (window as unknown as { __editor: Editor }).__editor
+      const radar = editor.getCurrentPageShapes().find((s) => s.type === 'radar')!
+      // What the facilitator panel's "lock for participants" does.
+      editor.run(() => editor.updateShapes([{ id: radar.id, type: 'radar', isLocked: true, meta: { facilitatorLock: true } }]), { ignoreShapeLock: true })
+    })
+    const panel = bram.page.locator('[data-testid="radar"] .radar-panel')
+    await eventually(async () => (await panel.textContent()) ?? '', (text) => text.includes(nl.radar.lockedByFacilitator))
+    expect(await panel.textContent()).toContain(nl.radar.lockedByFacilitator)
+    const slider = bram.page.locator('[data-testid="radar"] [data-testid="radar-slider"]').first()
+    expect(await slider.getAttribute('aria-disabled')).toBe('true')
+    await slider.focus()
+    await bram.page.keyboard.press('ArrowRight')
+    // The facilitator still scores; Bram's key press did nothing.
+    await showRadar(rosa)
+    await rosa.page.locator('[data-testid="radar"] [data-testid="radar-tab-score"]').click()
+    await rosa.page.locator('[data-testid="radar"] [data-testid="radar-slider"]').first().focus()
+    await rosa.page.keyboard.press('End')
+    const both = (v: RadarView | null) => v?.respondents === 1 && v.medians[0] === 5
+    const [a, b] = await Promise.all([eventually(() => radarView(rosa), both), eventually(() => radarView(bram), both)])
+    expect(a!.respondents).toBe(1)
+    expect(b!.respondents).toBe(1)
+    expect(b!.own).toEqual(Array(8).fill(null))
   })
 
   it('made no request to any host but its own', () => {

@@ -6,11 +6,24 @@
  * the keys named, and are left out of the undo history: undo puts back a whole
  * earlier `meta` object, which would wipe every score that arrived since.
  * For the same reason a guard reverts any other user-side change to a radar's
- * meta or configuration (an undo of a move, a paste over it): a person's action
- * may change only what they meant to change.
+ * own meta keys or configuration (an undo of a move, for instance): a person's
+ * action may change only what they meant to change.
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
-import { nameKey, parseScoreEntry, RADAR_SHAPE_TYPE, scoreEntry, scoreKey, withScore, type RadarProps } from '../../../../../shared/radar'
+import { jsonEqual } from '../../../../../shared/documentLayout'
+import {
+  LABEL_PREFIX,
+  NAME_PREFIX,
+  nameKey,
+  parseScoreEntry,
+  RADAR_SHAPE_TYPE,
+  ROUND_PREFIX,
+  SCORE_PREFIX,
+  scoreEntry,
+  scoreKey,
+  withScore,
+  type RadarProps,
+} from '../../../../../shared/radar'
 
 let writing = 0
 
@@ -67,10 +80,17 @@ export function writeRadar(editor: Editor, id: TLShapeId, change: RadarChange): 
 }
 
 const GEOMETRY_PROPS = new Set(['w', 'h'])
+/** Meta keys the radar owns; others (a facilitator's lock mark, template marks) are left to their owners. */
+const RADAR_META_PREFIXES = [SCORE_PREFIX, NAME_PREFIX, LABEL_PREFIX, ROUND_PREFIX]
+
+function isRadarMetaKey(key: string): boolean {
+  return RADAR_META_PREFIXES.some((prefix) => key.startsWith(prefix))
+}
 
 /**
- * Reverts user-side changes to a radar's meta and non-geometry props that did
- * not come through writeRadar. Moving, resizing, locking and deleting still work.
+ * Reverts user-side changes to a radar's own meta keys (scores, names, labels,
+ * rounds) and non-geometry props that did not come through writeRadar.
+ * Moving, resizing, locking (tldraw's or a facilitator's) and deleting still work.
  */
 export function guardRadars(editor: Editor): () => void {
   return editor.sideEffects.registerBeforeChangeHandler('shape', (prev, next, source) => {
@@ -83,7 +103,18 @@ export function guardRadars(editor: Editor): () => void {
       props = props === nextProps ? { ...nextProps } : props
       props[key] = prevProps[key]
     }
-    if (props === nextProps && prev.meta === next.meta) return next
-    return { ...next, meta: prev.meta, props } as unknown as typeof next
+    const prevMeta = prev.meta as Record<string, unknown>
+    const nextMeta = next.meta as Record<string, unknown>
+    let meta = nextMeta
+    if (prevMeta !== nextMeta) {
+      for (const key of new Set([...Object.keys(prevMeta), ...Object.keys(nextMeta)])) {
+        if (!isRadarMetaKey(key) || jsonEqual(prevMeta[key], nextMeta[key])) continue
+        meta = meta === nextMeta ? { ...nextMeta } : meta
+        if (key in prevMeta) meta[key] = prevMeta[key]
+        else delete meta[key]
+      }
+    }
+    if (props === nextProps && meta === nextMeta) return next
+    return { ...next, meta, props } as unknown as typeof next
   })
 }
