@@ -1,5 +1,5 @@
 /**
- * Workshop story: forty people score the participation radar at the same
+ * Workshop story: fifty people score the participation radar at the same
  * moment. Each is a real Node client (stock y-websocket provider, a tldraw
  * store with the board schema, bound to its document by the browser's own
  * binding) and scores through the radar's own write functions. Everyone ends
@@ -29,7 +29,7 @@ import {
 import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
 import { createRng } from './faults/helpers/prng'
 
-const PEOPLE = 40
+const PEOPLE = 50
 // Each stock provider adds a process 'exit' listener in Node.
 process.setMaxListeners(PEOPLE + 20)
 const SEED = Number(process.env.RADAR_SEED ?? Date.now() % 100_000)
@@ -78,7 +78,7 @@ function change(store: TLStore, id: TLShapeId, radarChange: RadarChange): void {
   store.update(id, (record) => applyRadarChange(record as TLShape, radarChange))
 }
 
-describe('forty people scoring one radar at once', () => {
+describe('fifty people scoring one radar at once', () => {
   let server: TestServer
   let boardId: string
   let radarId: TLShapeId
