@@ -19,6 +19,11 @@ export interface CustomShapeDefinition {
   migrations?: SchemaPropsInfo['migrations']
   /** A fresh shape's props (templates override some of them). */
   defaultProps(): Record<string, unknown>
+  /**
+   * Props only a facilitator may change, with the value a shape a participant
+   * creates (pastes) must have. The server's write guard undoes anyone else's change.
+   */
+  facilitatorOnlyProps?: Record<string, unknown>
 }
 
 /** Our custom shapes by shape type. */

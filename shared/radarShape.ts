@@ -54,4 +54,7 @@ export const radarShapeDefinition: CustomShapeDefinition = {
   props: radarPropsValidators,
   migrations: radarMigrations,
   defaultProps: radarDefaultProps,
+  // Names next to scores are the group's choice, set by a facilitator: a participant who turned
+  // them on (or pasted a copy with them on) would make every browser write its name there.
+  facilitatorOnlyProps: { showNames: false },
 }

@@ -188,6 +188,38 @@ describe('fifty people scoring one radar at once', () => {
     await waitFor(() => people.every((p) => JSON.stringify(pictureOf(p.store)) === JSON.stringify(expected())), 'everyone to see the rescore')
   })
 
+  it('lets only a facilitator switch names on, also on a copy a participant pastes', async () => {
+    const showNames = (p: { store: TLStore }, id: TLShapeId = radarId) => (p.store.get(id) as unknown as RadarShape | undefined)?.props.showNames
+    // A participant's client that skips the UI's check turns names on: the server undoes it, for them too.
+    const [mallory, watcher] = people
+    change(mallory.store, radarId, { props: { showNames: true } })
+    expect(showNames(mallory)).toBe(true)
+    await waitFor(() => showNames(mallory) === false, "the server to undo the participant's showNames")
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(showNames(watcher)).toBe(false)
+
+    // A pasted copy with names on gets them switched off.
+    const copyId = 'shape:radar-copy' as TLShapeId
+    const original = mallory.store.get(radarId) as unknown as RadarShape
+    mallory.store.put([{ ...original, id: copyId, x: original.x + 2000, props: { ...original.props, showNames: true } } as unknown as TLShape])
+    await waitFor(() => showNames(watcher, copyId) === false && showNames(mallory, copyId) === false, 'the copy to arrive with names off')
+
+    // The facilitator's choice sticks.
+    const facilitatorClient = connectClient(server.wsUrl, boardId, { role: 'facilitator' })
+    extra.push(facilitatorClient)
+    await facilitatorClient.synced
+    const facilitator = { store: createTLStore({ schema: createBoardSchema() }) }
+    const binding = bindStore(facilitator.store, facilitatorClient.doc)
+    try {
+      change(facilitator.store, radarId, { props: { showNames: true } })
+      await waitFor(() => people.every((p) => showNames(p) === true), 'everyone to see names switched on by the facilitator')
+      change(facilitator.store, radarId, { props: { showNames: false } })
+      await waitFor(() => people.every((p) => showNames(p) === false), 'everyone to see names switched off again')
+    } finally {
+      binding.dispose()
+    }
+  })
+
   it('keeps every score through a server restart', async () => {
     const want = expected()
     for (const person of people) person.client.provider.disconnect()
