@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { eventually, setCamera, viewportCenter, waitForBoard } from './support/board'
+import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
 
 type Server = Awaited<ReturnType<typeof startServer>>
@@ -152,6 +152,69 @@ describe('a facilitator runs a session', () => {
     await facilitator.page.getByTestId('lower-hands').click()
     await hand.waitFor({ state: 'detached' })
     expect(await participant.page.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('false')
+  })
+
+  it('runs a dot vote: participants spend their votes, counts stay hidden until the facilitator reveals them', async () => {
+    await withEditor(
+      facilitator.page,
+      `editor.createShape({ id: 'shape:vote-frame', type: 'frame', x: 2000, y: 0, props: { w: 900, h: 400, name: 'Prioridades' } });
+       for (const [i, text] of ['Agua', 'Parques', 'Buses'].entries()) editor.createShape({ id: 'shape:idea-' + i, type: 'note', x: 2050 + i * 280, y: 100, props: { richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] } } });
+       editor.select('shape:vote-frame'); editor.zoomToSelection()`,
+    )
+    await facilitator.page.getByTestId('vote-per-person').fill('2')
+    await facilitator.page.getByTestId('vote-start').click()
+    await facilitator.page.getByTestId('vote-open').waitFor()
+
+    const { page } = participant
+    await page.getByTestId('voting-bar').waitFor()
+    await setCamera(participant, { x: -1900, y: 100, z: 1 })
+    const plus = (id: string) => page.locator(`[data-testid="vote-controls"][data-shape-id="${id}"] [data-testid="vote-plus"]`)
+    await plus('shape:idea-1').click()
+    await eventually(() => page.getByTestId('voting-bar').getAttribute('data-remaining'), (v) => v === '1')
+    await plus('shape:idea-1').click()
+    await eventually(() => page.getByTestId('voting-bar').getAttribute('data-remaining'), (v) => v === '0')
+    expect(await plus('shape:idea-2').isDisabled()).toBe(true)
+    // The facilitator votes too; still no count anywhere.
+    await setCamera(facilitator, { x: -1900, y: 100, z: 1 })
+    await facilitator.page.locator('[data-testid="vote-controls"][data-shape-id="shape:idea-0"] [data-testid="vote-plus"]').click()
+    await facilitator.page.waitForTimeout(300)
+    for (const person of [facilitator, participant, viewer]) expect(await person.page.getByTestId('vote-badge').count()).toBe(0)
+
+    await facilitator.page.getByTestId('vote-reveal').click()
+    for (const person of [facilitator, participant, viewer]) {
+      await person.page.getByTestId('vote-results').waitFor()
+      const ranked = await person.page.getByTestId('vote-result').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-shape-id'), row.getAttribute('data-count')]))
+      expect(ranked).toEqual([
+        ['shape:idea-1', '2'],
+        ['shape:idea-0', '1'],
+      ])
+    }
+    await setCamera(viewer, { x: -1900, y: 100, z: 1 })
+    expect(await viewer.page.locator('[data-testid="vote-badge"][data-shape-id="shape:idea-1"]').textContent()).toBe('2')
+  })
+
+  it('keeps participants\' notes private until the facilitator reveals them all', async () => {
+    await facilitator.page.getByTestId('private-start').click()
+    await participant.page.getByTestId('private-mode').waitFor()
+    await setCamera(participant, { x: 0, y: 0, z: 1 })
+    await addNote(participant.page, 640, 420, 'Idea privada de Pablo')
+    // Pablo sees his note; nobody else's browser has received it.
+    expect(await eventually(() => noteTexts(participant.page), (texts) => texts.includes('Idea privada de Pablo'))).toContain('Idea privada de Pablo')
+    await facilitator.page.waitForTimeout(800)
+    for (const person of [facilitator, viewer]) {
+      expect(await noteTexts(person.page)).not.toContain('Idea privada de Pablo')
+      const everything = await person.page.evaluate(() => JSON.stringify(window.__board!.doc.getMap('tl_records').toJSON()))
+      expect(everything).not.toContain('Idea privada')
+    }
+    await facilitator.page.getByTestId('private-reveal').click()
+    for (const person of [facilitator, viewer, participant]) {
+      expect(await eventually(() => noteTexts(person.page), (texts) => texts.includes('Idea privada de Pablo'))).toContain('Idea privada de Pablo')
+      await person.page.getByTestId('private-mode').waitFor({ state: 'detached' })
+    }
+    // Now an ordinary note: Pablo's later edits reach everyone.
+    const id = await withEditor<string>(participant.page, `const note = editor.getCurrentPageShapes().find((s) => s.type === 'note' && editor.getShapeUtil(s).getText(s) === 'Idea privada de Pablo'); editor.updateShape({ id: note.id, type: 'note', x: note.x + 300 }); return note.id`)
+    const movedX = await withEditor<number>(participant.page, `return editor.getShape(${JSON.stringify(id)}).x`)
+    await eventually(() => withEditor<number>(facilitator.page, `return editor.getShape(${JSON.stringify(id)})?.x`), (x) => x === movedX)
   })
 
   it('made no request to any host but its own', () => {

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { closeReasonFor, createBoardAccess } from './access/boardAccess'
 import { createBoardWriteGuard } from './access/boardWriteGuard'
+import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
 import { collectGarbageNow } from './idleGc'
@@ -48,12 +49,20 @@ export async function startServer(
       const check = await access.check(boardId, key)
       return check.kind === 'granted' ? check : { kind: 'denied', reason: closeReasonFor(check) }
     },
-    createWriteGuard: createBoardWriteGuard,
-    load: (boardId) => storage.loadDocument(boardId),
-    persistenceFor: (boardId) => ({
-      appendUpdate: (update) => storage.appendUpdate(boardId, update, Date.now()),
-      compact: (snapshot, uptoSeq) => storage.compact(boardId, snapshot, uptoSeq),
-    }),
+    // The board's document has the write guard; a private document only ever holds its owner's own notes.
+    createWriteGuard: (doc, docName) => (parseDocName(docName).owner === undefined ? createBoardWriteGuard(doc) : undefined),
+    boardOf: (docName) => parseDocName(docName).boardId,
+    load: (docName) => {
+      const { boardId, owner } = parseDocName(docName)
+      return storage.loadDocument(boardId, owner)
+    },
+    persistenceFor: (docName) => {
+      const { boardId, owner } = parseDocName(docName)
+      return {
+        appendUpdate: (update) => storage.appendUpdate(boardId, update, Date.now(), owner),
+        compact: (snapshot, uptoSeq) => storage.compact(boardId, snapshot, uptoSeq, owner),
+      }
+    },
     log,
     roomIdleMs: config.roomIdleMs,
     maxBufferedBytes: config.maxBufferedBytes,

@@ -8,6 +8,7 @@ import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
 import type { TemplateSummary, TemplateSummaryTexts } from '../../../shared/templates'
+import type { BallotBody, BallotRefusal, MyVotes, StartVoteBody, Vote } from '../../../shared/voting'
 
 /** A failed call: an error the server named, or no answer at all. */
 export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: string }
@@ -185,4 +186,65 @@ export async function uploadAsset(boardId: string, key: string, file: Blob, sign
   const src = isRecord(result.value) ? result.value.src : undefined
   // Only same-origin paths: the page must never load images from elsewhere.
   return typeof src === 'string' && src.startsWith('/') && !src.startsWith('//') ? ok({ src }) : err({ code: 'unknown' })
+}
+
+/** Starts a dot vote (facilitators). */
+export async function startVote(boardId: string, key: string, body: StartVoteBody): Promise<Result<Vote, CallError>> {
+  const result = await call(`/api/boards/${boardId}/votes`, withKey(key, { method: 'POST', ...json(body) }))
+  return result.ok ? ok(result.value as Vote) : result
+}
+
+/** Closes or reveals a vote (facilitators). */
+export async function finishVote(boardId: string, key: string, voteId: string, action: 'close' | 'reveal'): Promise<Result<Vote, CallError>> {
+  const result = await call(`/api/boards/${boardId}/votes/${encodeURIComponent(voteId)}/${action}`, withKey(key, { method: 'POST' }))
+  return result.ok ? ok(result.value as Vote) : result
+}
+
+function parseMyVotes(value: unknown): MyVotes | undefined {
+  if (!isRecord(value) || typeof value.voteId !== 'string' || !isRecord(value.mine) || typeof value.remaining !== 'number') return undefined
+  const mine: Record<string, number> = {}
+  for (const [id, n] of Object.entries(value.mine)) if (typeof n === 'number') mine[id] = n
+  return { voteId: value.voteId, mine, remaining: value.remaining }
+}
+
+/** Casts (or takes back) one vote; a refused ballot answers with the reason and the voter's votes as they are. */
+export async function castBallot(
+  boardId: string,
+  key: string,
+  voteId: string,
+  body: BallotBody,
+): Promise<Result<MyVotes, CallError & { refusal?: BallotRefusal; votes?: MyVotes }>> {
+  let response: Response
+  try {
+    response = await fetch(`/api/boards/${boardId}/votes/${encodeURIComponent(voteId)}/ballots`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    })
+  } catch {
+    return err({ code: 'network' })
+  }
+  const value: unknown = await response.json().catch(() => undefined)
+  const votes = parseMyVotes(value)
+  if (response.ok && votes) return ok(votes)
+  const refusal = isRecord(value) && typeof value.refusal === 'string' ? (value.refusal as BallotRefusal) : undefined
+  return err({ ...parseApiError(response.status, value), refusal, votes })
+}
+
+/** This voter's own votes in a vote. */
+export async function fetchMyVotes(boardId: string, key: string, voteId: string, voter: string): Promise<Result<MyVotes, CallError>> {
+  const result = await call(`/api/boards/${boardId}/votes/${encodeURIComponent(voteId)}/mine`, withKey(key, { method: 'POST', ...json({ voter }) }))
+  if (!result.ok) return result
+  const votes = parseMyVotes(result.value)
+  return votes ? ok(votes) : err({ code: 'unknown' })
+}
+
+/** Reveals every participant's private notes and ends private mode (facilitators). */
+export async function revealPrivateNotes(boardId: string, key: string): Promise<Result<{ revealed: number; people: number }, CallError>> {
+  const result = await call(`/api/boards/${boardId}/private/reveal`, withKey(key, { method: 'POST' }))
+  if (!result.ok) return result
+  const value = result.value
+  return isRecord(value) && typeof value.revealed === 'number' && typeof value.people === 'number'
+    ? ok({ revealed: value.revealed, people: value.people })
+    : err({ code: 'unknown' })
 }

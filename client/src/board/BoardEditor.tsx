@@ -16,7 +16,9 @@ import {
 import 'tldraw/tldraw.css'
 import type { Role } from '../../../shared/access'
 import type { ClientConfig } from '../../../shared/api'
-import { getMetaMap, SCHEMA_KEY } from '../../../shared/documentLayout'
+import { getMetaMap, getSessionMap, SCHEMA_KEY } from '../../../shared/documentLayout'
+import { isPrivateRecord, PRIVATE_META, PRIVATE_MODE_KEY } from '../../../shared/privateMode'
+import type { PrivateDocument } from '../sync/PrivateDocument'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { changeLanguage } from '../i18n/i18n'
 import { createAssetStore, type AssetProblem } from '../sync/assetStore'
@@ -54,6 +56,8 @@ export interface BoardEditorProps {
   language: Language
   /** The server only lets us look. */
   readOnly: boolean
+  /** This participant's private document (private mode); none for facilitators and viewers. */
+  privateDoc?: PrivateDocument
   onEditor(editor: Editor | null): void
   onIncompatible(relation: Extract<SchemaRelation, { kind: 'newer' | 'invalid' }>): void
   onAssetProblem(problem: AssetProblem): void
@@ -80,6 +84,7 @@ export function BoardEditor({
   user,
   language,
   readOnly,
+  privateDoc,
   onEditor,
   onIncompatible,
   onAssetProblem,
@@ -105,7 +110,9 @@ export function BoardEditor({
     }
     // One format for everyone: a board stored by an older version is migrated up once.
     if (relation.kind === 'older') upgradeDocument(store, doc, relation.schema, 'schema-upgrade')
-    const binding = bindStore(store, doc, { onIncompatible })
+    // With a private document, records marked private live there and everything else on the board.
+    const binding = bindStore(store, doc, { onIncompatible, accepts: privateDoc ? (record) => !isPrivateRecord(record) : undefined })
+    const privateBinding = privateDoc ? bindStore(store, privateDoc.doc, { accepts: isPrivateRecord }) : undefined
     const stopPresence = bindPresence(store, provider.awareness, user.$record)
     // tldraw hands edits to the binding once per animation frame; a reload or a closed tab
     // must not drop the last frame's worth (it would never reach IndexedDB or the server).
@@ -122,6 +129,7 @@ export function BoardEditor({
       flush()
       stopPresence()
       binding.dispose()
+      privateBinding?.dispose()
     }
     // The connection and store live as long as this component; callbacks are stable.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -151,16 +159,27 @@ export function BoardEditor({
       // tldraw fetches a pasted link's page to build its card; that would be a request to
       // another site from every participant's browser. The card shows the address instead.
       editor.registerExternalAssetHandler('url', async ({ url }) => linkCard(url))
+      // Private mode: what this participant creates now goes into their private document.
+      const offPrivate = privateDoc
+        ? (['shape', 'binding'] as const).map((type) =>
+            editor.sideEffects.registerBeforeCreateHandler(type, (record, source) =>
+              source === 'user' && getSessionMap(connection.doc).get(PRIVATE_MODE_KEY) !== undefined
+                ? { ...record, meta: { ...record.meta, [PRIVATE_META]: true } }
+                : record,
+            ),
+          )
+        : []
       const stopShapeEffects = registerCustomShapeEffects(editor)
       setEditor(editor)
       onEditor(editor)
       return () => {
+        for (const off of offPrivate) off()
         stopShapeEffects()
         if (window.__editor === editor) delete window.__editor
         onEditor(null)
       }
     },
-    [onEditor],
+    [onEditor, privateDoc, connection],
   )
 
   // Scores on a radar are keyed by a random id per board and browser, never by who we are.

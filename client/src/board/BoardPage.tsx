@@ -13,6 +13,7 @@ import { startServerClock } from '../session/serverClock'
 import { SessionTimer } from '../session/SessionTimer'
 import { SignalBar } from '../session/SignalBar'
 import { SpotlightOverlay } from '../session/SpotlightOverlay'
+import { VotingLayer } from '../session/VotingLayer'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -24,6 +25,7 @@ import { NotFoundPage } from '../app/NotFoundPage'
 import { currentLanguage } from '../i18n/i18n'
 import type { AssetProblem } from '../sync/assetStore'
 import { BoardConnection } from '../sync/BoardConnection'
+import { PrivateDocument } from '../sync/PrivateDocument'
 import type { SchemaRelation } from '../sync/schemaCompat'
 import { BoardEditor } from './BoardEditor'
 import { ConnectionIndicator } from './ConnectionIndicator'
@@ -149,6 +151,20 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
 
   // Offline, the role this browser last had on the board; the server enforces it either way.
   const role: Role = meta.kind === 'found' ? meta.access.role : (knownBoard(boardId)?.role ?? 'participant')
+  // A participant's private document (private mode), once we know they are one.
+  const [privateDoc, setPrivateDoc] = useState<PrivateDocument | undefined>(undefined)
+  const metaKnown = meta.kind !== 'loading'
+  useEffect(() => {
+    if (!metaKnown || role !== 'participant') return
+    const next = new PrivateDocument(boardId, boardKey)
+    setPrivateDoc(next)
+    return () => {
+      next.destroy()
+      setPrivateDoc(undefined)
+    }
+  }, [metaKnown, role, boardId, boardKey])
+  const editorReady = metaKnown && (role !== 'participant' || privateDoc !== undefined)
+
   const title = meta.kind === 'found' ? meta.access.board.title : (knownBoard(boardId)?.title ?? t('board.titleFallback'))
   useDocumentTitle(title)
 
@@ -172,6 +188,8 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   return (
     <BoardView
       connection={connection}
+      boardId={boardId}
+      boardKey={boardKey}
       role={role}
       me={{ userId: createUserId(user.id), name: user.name }}
       onSummoned={(by) => showToast(t('session.summon.received', { name: by }))}
@@ -193,7 +211,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       onRename={() => setRenaming(true)}
       onShare={() => setSharing(true)}
       renderEditor={(snapshot) =>
-        snapshot.load === 'ready' && config && !incompatible && !snapshot.closedFor ? (
+        snapshot.load === 'ready' && config && editorReady && !incompatible && !snapshot.closedFor ? (
           <BoardEditor
             boardId={boardId}
             boardKey={boardKey}
@@ -203,6 +221,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
             user={user}
             language={language}
             readOnly={snapshot.readOnly}
+            privateDoc={privateDoc}
             onEditor={setEditor}
             onIncompatible={onIncompatible}
             onAssetProblem={onAssetProblem}
@@ -253,6 +272,8 @@ type Snapshot = ReturnType<BoardConnection['getSnapshot']>
 /** Layout of the board page; re-renders with the connection's state. */
 function BoardView({
   connection,
+  boardId,
+  boardKey,
   role,
   me,
   onSummoned,
@@ -268,6 +289,8 @@ function BoardView({
   children,
 }: {
   connection: BoardConnection
+  boardId: string
+  boardKey: string
   role: Role
   me: { userId: string; name: string }
   onSummoned: (by: string) => void
@@ -321,6 +344,11 @@ function BoardView({
           {t('board.readOnly')}
         </div>
       )}
+      {session.privateMode && (
+        <div className="banner banner--info" role="status" data-testid="private-mode">
+          {role === 'facilitator' ? t('privateMode.bannerFacilitator') : role === 'viewer' ? t('privateMode.bannerViewer') : t('privateMode.banner')}
+        </div>
+      )}
       {presenter.active && (
         <div className="banner banner--info presenter-bar" role="status" data-testid="presenter-bar" data-following={presenter.following || undefined}>
           <span>{presenter.following ? t('session.present.following', { name: presenter.name }) : t('session.present.left', { name: presenter.name })}</span>
@@ -340,11 +368,14 @@ function BoardView({
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
           {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {editor && (
+            <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
+          )}
           {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>
         {(peopleOpen || role === 'facilitator') && (
           <div id="people-panel" className="board-side">
-            {role === 'facilitator' && <FacilitatorPanel doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
+            {role === 'facilitator' && <FacilitatorPanel boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
             {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
         )}

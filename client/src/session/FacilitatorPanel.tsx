@@ -10,7 +10,10 @@ import { useTranslation } from 'react-i18next'
 import { useValue, type Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { addMinute, isRunning, pauseTimer, resetTimer, SessionKeys, setTimer, startTimer, timerRemaining } from '../../../shared/session'
+import { finishVote, revealPrivateNotes, startVote } from '../api/http'
+import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { isFacilitatorLocked, setFacilitatorLock } from './facilitatorLock'
+import { voteItemsForSelection } from './voting'
 import { serverNow } from './serverClock'
 import { ownSummons } from './useSessionEffects'
 import { writeSession, type SessionState } from './useSession'
@@ -21,7 +24,11 @@ export function FacilitatorPanel({
   session,
   me,
   onDone,
+  boardId,
+  boardKey,
 }: {
+  boardId: string
+  boardKey: string
   doc: Y.Doc
   editor: Editor | null
   session: SessionState
@@ -30,6 +37,12 @@ export function FacilitatorPanel({
 }) {
   const { t } = useTranslation()
   const [minutes, setMinutes] = useState('5')
+  const [perPerson, setPerPerson] = useState('3')
+  const [onePerItem, setOnePerItem] = useState(false)
+  const [anonymous, setAnonymous] = useState(true)
+  const [voteMinutes, setVoteMinutes] = useState('')
+  const currentVote = session.votes.at(-1)
+  const voteItems = useValue('vote items', () => (editor ? voteItemsForSelection(editor) : []), [editor])
   const timer = session.timer
   const selection = useValue('selected shapes', () => editor?.getSelectedShapes() ?? [], [editor])
   const selectedFrame = selection.length === 1 ? selection[0] : undefined
@@ -139,6 +152,89 @@ export function FacilitatorPanel({
             {t('session.spotlight.clear')}
           </button>
         </div>
+      </section>
+
+      <section className="facilitator-panel__section" aria-labelledby="private-heading">
+        <h3 id="private-heading">{t('privateMode.heading')}</h3>
+        {session.privateMode ? (
+          <button
+            type="button"
+            className="button button--small button--primary"
+            data-testid="private-reveal"
+            onClick={() =>
+              void revealPrivateNotes(boardId, boardKey).then((r) =>
+                onDone(r.ok ? t('privateMode.revealed', { count: r.value.revealed, people: r.value.people }) : t('voting.failed')),
+              )
+            }
+          >
+            {t('privateMode.reveal')}
+          </button>
+        ) : (
+          <button type="button" className="button button--small" data-testid="private-start" onClick={() => writeSession(doc, PRIVATE_MODE_KEY, { since: serverNow() })}>
+            {t('privateMode.start')}
+          </button>
+        )}
+        <p className="facilitator-panel__hint">{t('privateMode.hint')}</p>
+      </section>
+
+      <section className="facilitator-panel__section" aria-labelledby="voting-heading">
+        <h3 id="voting-heading">{t('voting.heading')}</h3>
+        {currentVote?.status === 'open' ? (
+          <>
+            <p className="facilitator-panel__hint" data-testid="vote-open">
+              {t('voting.open', { count: currentVote.items.length })}
+            </p>
+            <div className="facilitator-panel__row">
+              <button
+                type="button"
+                className="button button--small button--primary"
+                data-testid="vote-reveal"
+                onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'reveal').then((r) => onDone(r.ok ? t('voting.revealed') : t('voting.failed')))}
+              >
+                {t('voting.reveal')}
+              </button>
+              <button type="button" className="button button--small" data-testid="vote-close" onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'close')}>
+                {t('voting.close')}
+              </button>
+            </div>
+          </>
+        ) : (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault()
+              const per = Number(perPerson)
+              const duration = Number(voteMinutes.replace(',', '.'))
+              void startVote(boardId, boardKey, {
+                items: voteItems,
+                perPerson: per,
+                onePerItem,
+                anonymous,
+                ...(voteMinutes.trim() && duration > 0 ? { durationMs: duration * 60_000 } : {}),
+              }).then((r) => onDone(r.ok ? t('voting.started', { count: voteItems.length }) : t('voting.failed')))
+            }}
+          >
+            <div className="facilitator-panel__row">
+              <label htmlFor="vote-per-person">{t('voting.perPerson')}</label>
+              <input id="vote-per-person" data-testid="vote-per-person" inputMode="numeric" size={3} value={perPerson} onChange={(e) => setPerPerson(e.target.value)} />
+            </div>
+            <div className="facilitator-panel__row">
+              <label htmlFor="vote-minutes">{t('voting.minutes')}</label>
+              <input id="vote-minutes" inputMode="decimal" size={3} value={voteMinutes} placeholder="–" onChange={(e) => setVoteMinutes(e.target.value)} />
+            </div>
+            <label className="facilitator-panel__check">
+              <input type="checkbox" checked={onePerItem} onChange={(e) => setOnePerItem(e.target.checked)} data-testid="vote-one-per-item" />
+              {t('voting.onePerItemOption')}
+            </label>
+            <label className="facilitator-panel__check">
+              <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} data-testid="vote-anonymous" />
+              {t('voting.anonymous')}
+            </label>
+            <button type="submit" className="button button--small button--primary" data-testid="vote-start" disabled={voteItems.length === 0 || !(Number(perPerson) >= 1)}>
+              {t('voting.start', { count: voteItems.length })}
+            </button>
+            {voteItems.length === 0 && <p className="facilitator-panel__hint">{t('voting.selectFirst')}</p>}
+          </form>
+        )}
       </section>
 
       <section className="facilitator-panel__section">

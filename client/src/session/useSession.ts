@@ -17,6 +17,8 @@ import {
   type Summon,
   type TimerState,
 } from '../../../shared/session'
+import { parseVotes, type Vote } from '../../../shared/voting'
+import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -25,6 +27,10 @@ export interface SessionState {
   spotlight: Spotlight | undefined
   handsClearedAt: number
   viewerPresence: boolean
+  /** Dot votes, oldest first. */
+  votes: Vote[]
+  /** Participants' new notes stay private until a facilitator reveals them. */
+  privateMode: boolean
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -37,6 +43,8 @@ export function readSession(doc: Y.Doc): SessionState {
     spotlight: parseSpotlight(map.get(SessionKeys.spotlight)),
     handsClearedAt: typeof cleared === 'number' ? cleared : 0,
     viewerPresence: map.get(SessionKeys.viewerPresence) === true,
+    votes: parseVotes(map.get(SessionKeys.votes)),
+    privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
   }
 }
 
@@ -54,7 +62,7 @@ export function useSession(doc: Y.Doc): SessionState {
 }
 
 /** Sets (or, with undefined, clears) one session entry. Facilitators only. */
-export function writeSession(doc: Y.Doc, key: (typeof SessionKeys)[keyof typeof SessionKeys], value: unknown): void {
+export function writeSession(doc: Y.Doc, key: (typeof SessionKeys)[keyof typeof SessionKeys] | typeof PRIVATE_MODE_KEY, value: unknown): void {
   doc.transact(() => {
     const map = getSessionMap(doc)
     if (value === undefined) map.delete(key)

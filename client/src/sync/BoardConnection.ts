@@ -89,7 +89,8 @@ export function changedRecordIds(transaction: Y.Transaction, records: Y.Abstract
   return Array.from(ids)
 }
 
-function websocketBase(): string {
+/** The sync endpoint on this page's origin. */
+export function websocketBase(): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SYNC_PATH}`
 }
 

@@ -412,3 +412,37 @@ describe('schema compatibility', () => {
     expect(upgradedProps.get('scale')).toBe(1)
   })
 })
+
+describe('bindStore with a private document beside the board (private mode)', () => {
+  const isPrivate = (record: TLRecord) => (record as { meta?: Record<string, unknown> }).meta?.private === true
+
+  it('writes private records only to the private document and the rest only to the board, and survives the reveal', () => {
+    const store = newStore()
+    const board = seededDoc(store)
+    const mine = new Y.Doc()
+    bindings.push(bindStore(store, board, { accepts: (r) => !isPrivate(r) }), bindStore(store, mine, { accepts: isPrivate }))
+
+    store.put([note('public', { x: 1 }), note('secret', { x: 2, meta: { private: true } })])
+    store._flushHistory()
+    expect(Array.from(getRecordsMap(board).keys())).toContain(createShapeId('public'))
+    expect(getRecordsMap(board).has(createShapeId('secret'))).toBe(false)
+    expect(Array.from(getRecordsMap(mine).keys())).toEqual([createShapeId('secret')])
+
+    // Edits follow the record to its own document.
+    store.update(createShapeId('secret'), (r) => ({ ...r, x: 50 }) as never)
+    store._flushHistory()
+    expect(getRecordsMap(mine).get(createShapeId('secret'))!.get('x')).toBe(50)
+    expect(getRecordsMap(board).has(createShapeId('secret'))).toBe(false)
+
+    // The reveal, as the server does it: onto the board without the mark, then out of the private document.
+    const revealed = { ...note('secret', { x: 50 }), meta: {} }
+    board.transact(() => putRecord(getRecordsMap(board), revealed as unknown as PlainRecord), NET)
+    mine.transact(() => getRecordsMap(mine).delete(createShapeId('secret')), NET)
+    expect(store.get(createShapeId('secret'))).toMatchObject({ x: 50, meta: {} })
+    // From now on it is an ordinary board record.
+    store.update(createShapeId('secret'), (r) => ({ ...r, x: 60 }) as never)
+    store._flushHistory()
+    expect(getRecordsMap(board).get(createShapeId('secret'))!.get('x')).toBe(60)
+    expect(getRecordsMap(mine).size).toBe(0)
+  })
+})

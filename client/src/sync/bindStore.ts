@@ -35,6 +35,12 @@ export interface BindStoreOptions {
   onIncompatible?(relation: Extract<SchemaRelation, { kind: 'newer' | 'invalid' }>): void
   /** Where skipped records are reported; console by default. */
   logger?: Pick<Console, 'warn'>
+  /**
+   * Which of the store's records live in this document (default: all). With
+   * two bindings on one store (the board and a private document), each writes
+   * and removes only its own records.
+   */
+  accepts?: (record: TLRecord) => boolean
 }
 
 /** A live binding; `dispose` stops both directions. */
@@ -163,6 +169,7 @@ export function patchRecord(records: Y.Map<Y.Map<unknown>>, from: TLRecord, to: 
  */
 export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions = {}): StoreBinding {
   const logger = options.logger ?? console
+  const accepts = options.accepts ?? (() => true)
   const origin = { binding: 'tldraw-store' }
   const records = getRecordsMap(doc)
   const meta = getMetaMap(doc)
@@ -182,7 +189,9 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
     for (const id of ids) {
       const entry = records.get(id)
       if (entry === undefined) {
-        if (store.has(id as TLRecord['id'])) removals.push(id as TLRecord['id'])
+        // Gone from this document; a record that now lives in the other one (revealed) stays.
+        const current = store.get(id as TLRecord['id'])
+        if (current && accepts(current)) removals.push(id as TLRecord['id'])
         continue
       }
       const decoded = decodeRecord(store, id, entry, storedSchema)
@@ -233,9 +242,9 @@ export function bindStore(store: TLStore, doc: Y.Doc, options: BindStoreOptions 
     ({ changes }) => {
       if (disposed) return
       doc.transact(() => {
-        for (const record of Object.values(changes.added)) putRecord(records, record as unknown as PlainRecord)
-        for (const [from, to] of Object.values(changes.updated)) patchRecord(records, from, to)
-        for (const record of Object.values(changes.removed)) removeRecord(records, record.id)
+        for (const record of Object.values(changes.added)) if (accepts(record)) putRecord(records, record as unknown as PlainRecord)
+        for (const [from, to] of Object.values(changes.updated)) if (accepts(to)) patchRecord(records, from, to)
+        for (const record of Object.values(changes.removed)) if (accepts(record)) removeRecord(records, record.id)
       }, origin)
     },
     { source: 'user', scope: 'document' },

@@ -13,6 +13,7 @@ import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
 import { errorHandler, notFound } from './errors'
 import { templatesRoutes } from './templatesRoutes'
+import { privateModeRoutes } from './privateModeRoutes'
 import { votesRoutes } from './votesRoutes'
 
 /** Everything the HTTP layer depends on. */
@@ -26,6 +27,7 @@ export interface AppDeps {
     revokeKey(boardId: string, key: string): void
     readBoard<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T | undefined>
     changeBoard(boardId: string, change: (doc: Y.Doc) => void): Promise<boolean>
+    loadedDocuments(): string[]
   }
   log: Logger
   /** Directory of the built client (dist/client). */
@@ -64,6 +66,7 @@ export function createApp({ config, storage, access, rooms, log, clientDir, temp
     boardsRoutes({ storage, access, templates, closeBoard: (id) => rooms.closeBoard(id), revokeKey: (id, key) => rooms.revokeKey(id, key) }),
   )
   app.use('/api/boards', votesRoutes({ storage, access, rooms }))
+  app.use('/api/boards', privateModeRoutes({ storage, access, rooms }))
   app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))

@@ -42,7 +42,7 @@ export interface RoomOptions {
   /** How often a room whose storage failed retries writing a snapshot. */
   storageRetryMs?: number
   /** Rules about what each role may change (see WriteGuard); none: every writer may change anything. */
-  createWriteGuard?: (doc: Y.Doc) => WriteGuard
+  createWriteGuard?: (doc: Y.Doc) => WriteGuard | undefined
   /** Called whenever the last socket has left. */
   onEmpty?: () => void
   /** Called when the room itself closes a socket (too slow, bad frame), before the transport reports it. */

@@ -11,7 +11,7 @@
  * - a board is deleted while it loads: the loaded room is thrown away.
  */
 import * as Y from 'yjs'
-import type { Role } from '../../../shared/access'
+import { canEditContent, type Role } from '../../../shared/access'
 import { Close, type CloseReason } from '../../../shared/protocol'
 import type { Logger } from '../log'
 import { helloFrame, isEmptyStep1, syncStep2FrameFromUpdate } from './frames'
@@ -27,8 +27,10 @@ export type Admission = { kind: 'granted'; role: Role } | { kind: 'denied'; reas
 export interface RoomManagerOptions {
   /** Decides whether `key` opens `boardId`, and as whom. Runs before the board is loaded. */
   admit(boardId: string, key: string | null): Promise<Admission>
-  /** Rules about what each role may change in a room (see WriteGuard). */
-  createWriteGuard?: (doc: Y.Doc) => WriteGuard
+  /** Rules about what each role may change in a room (see WriteGuard); per document name. */
+  createWriteGuard?: (doc: Y.Doc, docName: string) => WriteGuard | undefined
+  /** The board a document name belongs to (default: the name itself). */
+  boardOf?: (docName: string) => string
   /** Reads a board's document; undefined when the board does not exist. */
   load(boardId: string): Promise<LoadedDocument | undefined>
   /** Storage of one board's document, for its room. */
@@ -65,7 +67,10 @@ const NEWCOMER_STEP1_WAIT_MS = 50
 type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind: 'failed' }
 
 interface Session {
+  /** The board the socket was admitted to (links, deletion). */
   boardId: string
+  /** The document it syncs: the board's, or a private one of that board (shared/privateMode.ts). */
+  docName: string
   /** The key the socket presented (so rotating it can cut this socket off). */
   key: string | null
   /** Set once admitted; a socket without a role has been told nothing about the board. */
@@ -112,22 +117,25 @@ export class RoomManager {
    * presenting `key`. It is admitted first, then attached to the (loaded) room;
    * frames it sends meanwhile wait.
    */
-  handleSocketConnect(socket: RoomSocket, boardId: string, options: { hello?: boolean; key?: string | null } = {}): void {
+  handleSocketConnect(socket: RoomSocket, boardId: string, options: { hello?: boolean; key?: string | null; docName?: string } = {}): void {
     if (this.shuttingDown) {
       socket.close(Close.shuttingDown.code, Close.shuttingDown.reason)
       return
     }
     const key = options.key ?? null
-    const session: Session = { boardId, key, role: undefined, hello: options.hello ?? false, greeted: false, room: undefined, pending: [], pendingBytes: 0 }
+    const docName = options.docName ?? boardId
+    const session: Session = { boardId, docName, key, role: undefined, hello: options.hello ?? false, greeted: false, room: undefined, pending: [], pendingBytes: 0 }
     this.sessions.set(socket, session)
     void this.options.admit(boardId, key).then(
       (admission) => {
         if (!this.isWaiting(socket, session)) return
         if (admission.kind === 'denied') return this.reject(socket, admission.reason)
+        // A private document holds its owner's own notes: only someone who may write has one.
+        if (docName !== boardId && !canEditContent(admission.role)) return this.reject(socket, Close.forbidden)
         session.role = admission.role
-        const room = this.rooms.get(boardId)
+        const room = this.rooms.get(docName)
         if (room) return this.attach(socket, session, room)
-        void this.loadRoom(boardId).then((outcome) => {
+        void this.loadRoom(docName).then((outcome) => {
           if (!this.isWaiting(socket, session)) return
           if (outcome.kind === 'loaded') this.attach(socket, session, outcome.room)
           else this.reject(socket, outcome.kind === 'unknown' ? Close.unknownBoard : Close.loadFailed)
@@ -213,16 +221,30 @@ export class RoomManager {
 
   /** Closes a board's sockets with board-deleted and drops its room without writing it. */
   closeBoard(boardId: string): void {
-    this.loads.delete(boardId) // a load in flight is discarded when it finishes
-    const room = this.rooms.get(boardId)
-    this.rooms.delete(boardId)
+    // The board's own document and its private ones.
+    const docNames = new Set([boardId, ...Array.from(this.rooms.keys()).filter((name) => this.boardOf(name) === boardId)])
+    for (const name of this.loads.keys()) if (this.boardOf(name) === boardId) docNames.add(name)
+    for (const name of docNames) this.loads.delete(name) // a load in flight is discarded when it finishes
+    const rooms = Array.from(docNames).flatMap((name) => this.rooms.get(name) ?? [])
+    for (const name of docNames) this.rooms.delete(name)
     for (const [socket, session] of Array.from(this.sessions)) {
       if (session.boardId === boardId) this.reject(socket, Close.boardDeleted)
     }
-    room?.close(Close.boardDeleted)
-    room?.destroy()
+    for (const room of rooms) {
+      room.close(Close.boardDeleted)
+      room.destroy()
+    }
     // After the sockets: the last one leaving schedules an unload of the (deleted) room.
-    this.cancelIdle(boardId)
+    for (const name of docNames) this.cancelIdle(name)
+  }
+
+  /** Document names of every loaded room (for the private-mode reveal). */
+  loadedDocuments(): string[] {
+    return Array.from(this.rooms.keys())
+  }
+
+  private boardOf(docName: string): string {
+    return this.options.boardOf?.(docName) ?? docName
   }
 
   /** Closes every socket with server-shutting-down and writes every room to storage. */
@@ -308,7 +330,7 @@ export class RoomManager {
         compactAfterUpdates: this.options.compactAfterUpdates,
         awarenessFlushMs: this.options.awarenessFlushMs,
         storageRetryMs: this.options.storageRetryMs,
-        createWriteGuard: this.options.createWriteGuard,
+        createWriteGuard: this.options.createWriteGuard ? (doc) => this.options.createWriteGuard!(doc, boardId) : undefined,
         onEmpty: () => this.scheduleIdle(boardId),
         // Keeps the connection count honest while the closing handshake runs.
         onDisconnect: (socket) => this.sessions.delete(socket),
@@ -335,7 +357,7 @@ export class RoomManager {
     // Everyone waiting connected while the board loaded but has not spoken yet: their
     // first frame is usually on its way. Nobody who already sent something is held back.
     const allSilent = () => {
-      const waiting = Array.from(this.sessions.values()).filter((session) => session.boardId === boardId && session.role && session.pending)
+      const waiting = Array.from(this.sessions.values()).filter((session) => session.docName === boardId && session.role && session.pending)
       return waiting.length > 0 && waiting.every((session) => session.pending!.length === 0)
     }
     const waitUntil = Date.now() + NEWCOMER_STEP1_WAIT_MS
@@ -344,7 +366,7 @@ export class RoomManager {
     const answered: RoomSocket[] = []
     for (const [socket, session] of this.sessions) {
       // Only admitted sockets: one still being checked must learn nothing about the board.
-      if (session.boardId !== boardId || !session.role || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
+      if (session.docName !== boardId || !session.role || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
       const step1 = session.pending.shift()!
       session.pendingBytes -= step1.byteLength
       frame ??= syncStep2FrameFromUpdate(fullState)

@@ -103,6 +103,20 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
     ),
     getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+    getPrivateSnapshot: db.prepare<[string, string], { data: Buffer; upto_seq: number }>(
+      'SELECT data, upto_seq FROM private_snapshots WHERE board_id = ? AND owner = ?',
+    ),
+    upsertPrivateSnapshot: db.prepare<[string, string, Uint8Array, number]>(
+      'INSERT INTO private_snapshots (board_id, owner, data, upto_seq) VALUES (?, ?, ?, ?) ON CONFLICT (board_id, owner) DO UPDATE SET data = excluded.data, upto_seq = max(upto_seq, excluded.upto_seq)',
+    ),
+    listPrivateUpdates: db.prepare<[string, string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM private_updates WHERE board_id = ? AND owner = ? ORDER BY seq',
+    ),
+    insertPrivateUpdate: db.prepare<[string, string, Uint8Array]>('INSERT INTO private_updates (board_id, owner, data) VALUES (?, ?, ?)'),
+    deletePrivateUpdatesUpTo: db.prepare<[string, string, number]>('DELETE FROM private_updates WHERE board_id = ? AND owner = ? AND seq <= ?'),
+    privateOwners: db.prepare<[string, string], { owner: string }>(
+      'SELECT owner FROM private_snapshots WHERE board_id = ? UNION SELECT owner FROM private_updates WHERE board_id = ?',
+    ),
     deleteBallots: db.prepare<[string, string, string]>('DELETE FROM ballots WHERE board_id = ? AND vote_id = ? AND voter = ?'),
     insertBallot: db.prepare<[string, string, string, string, string, number]>(
       'INSERT INTO ballots (board_id, vote_id, voter, name, shape_id, count) VALUES (?, ?, ?, ?, ?, ?)',
@@ -135,19 +149,25 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     for (const { role, key } of rows) if (isRole(role)) keys[role] = key
     return keys
   }
-  const appendUpdate = db.transaction((boardId: string, update: Uint8Array, now: number): number => {
+  const appendUpdate = db.transaction((boardId: string, update: Uint8Array, now: number, owner?: string): number => {
+    if (owner !== undefined) return Number(statements.insertPrivateUpdate.run(boardId, owner, blob(update)).lastInsertRowid)
     const seq = Number(statements.insertUpdate.run(boardId, blob(update)).lastInsertRowid)
     statements.touchBoard.run(now, boardId)
     return seq
   })
-  const compact = db.transaction((boardId: string, snapshot: Uint8Array, uptoSeq: number) => {
+  const compact = db.transaction((boardId: string, snapshot: Uint8Array, uptoSeq: number, owner?: string) => {
+    if (owner !== undefined) {
+      statements.upsertPrivateSnapshot.run(boardId, owner, blob(snapshot), uptoSeq)
+      statements.deletePrivateUpdatesUpTo.run(boardId, owner, uptoSeq)
+      return
+    }
     statements.upsertSnapshot.run(boardId, blob(snapshot), uptoSeq)
     statements.deleteUpdatesUpTo.run(boardId, uptoSeq)
   })
-  const loadDocument = db.transaction((boardId: string): LoadedDocument | undefined => {
+  const loadDocument = db.transaction((boardId: string, owner?: string): LoadedDocument | undefined => {
     if (!statements.getBoard.get(boardId)) return undefined
-    const snapshot = statements.getSnapshot.get(boardId)
-    const rows = statements.listUpdates.all(boardId)
+    const snapshot = owner === undefined ? statements.getSnapshot.get(boardId) : statements.getPrivateSnapshot.get(boardId, owner)
+    const rows = owner === undefined ? statements.listUpdates.all(boardId) : statements.listPrivateUpdates.all(boardId, owner)
     const lastSeq = Math.max(snapshot?.upto_seq ?? 0, rows.at(-1)?.seq ?? 0)
     return { snapshot: snapshot ? new Uint8Array(snapshot.data) : null, updates: rows.map((row) => new Uint8Array(row.data)), lastSeq }
   })
@@ -183,9 +203,10 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       }),
     deleteBoard: (id) => guard('delete board', () => statements.deleteBoard.run(id).changes > 0),
     touchBoard: (id, now) => guard('touch board', () => void statements.touchBoard.run(now, id)),
-    loadDocument: (boardId) => guard('load document', () => loadDocument(boardId)),
-    appendUpdate: (boardId, update, now) => guard('append update', () => appendUpdate(boardId, update, now)),
-    compact: (boardId, snapshot, uptoSeq) => guard('compact', () => compact(boardId, snapshot, uptoSeq)),
+    loadDocument: (boardId, owner) => guard('load document', () => loadDocument(boardId, owner)),
+    appendUpdate: (boardId, update, now, owner) => guard('append update', () => appendUpdate(boardId, update, now, owner)),
+    compact: (boardId, snapshot, uptoSeq, owner) => guard('compact', () => compact(boardId, snapshot, uptoSeq, owner)),
+    privateOwners: (boardId) => guard('list private documents', () => statements.privateOwners.all(boardId, boardId).map((row) => row.owner)),
     putBallots: (boardId, voteId, voter, name, votes) => guard('store ballot', () => putBallots(boardId, voteId, voter, name, votes)),
     getBallots: (boardId, voteId, voter) =>
       guard('read ballots', () => Object.fromEntries(statements.voterBallots.all(boardId, voteId, voter).map((row) => [row.shape_id, row.count]))),

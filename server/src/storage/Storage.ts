@@ -45,12 +45,18 @@ export interface Storage {
   /** Marks a board as changed at `now`. */
   touchBoard(id: string, now: number): Promise<void>
 
-  /** Snapshot plus the updates stored after it; undefined when the board does not exist. */
-  loadDocument(boardId: string): Promise<LoadedDocument | undefined>
-  /** Appends one update to a board's log (and marks the board updated); resolves to its sequence number. */
-  appendUpdate(boardId: string, update: Uint8Array, now: number): Promise<number>
+  /**
+   * Snapshot plus the updates stored after it; undefined when the board does
+   * not exist. With `owner`: that person's private document of the board
+   * (empty if they have none yet).
+   */
+  loadDocument(boardId: string, owner?: string): Promise<LoadedDocument | undefined>
+  /** Appends one update to a board's log (and marks the board updated), or to a private document's; resolves to its sequence number. */
+  appendUpdate(boardId: string, update: Uint8Array, now: number, owner?: string): Promise<number>
   /** Replaces the snapshot and deletes log entries with seq <= uptoSeq, in one transaction. */
-  compact(boardId: string, snapshot: Uint8Array, uptoSeq: number): Promise<void>
+  compact(boardId: string, snapshot: Uint8Array, uptoSeq: number, owner?: string): Promise<void>
+  /** Owners of the board's private documents that hold anything. */
+  privateOwners(boardId: string): Promise<string[]>
 
   /** Replaces one voter's votes in a vote (all their items at once). */
   putBallots(boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>): Promise<void>

@@ -63,6 +63,23 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (board_id, vote_id, voter, shape_id)
   );
   `,
+  // 4: private documents (private mode): one per board and owner (a hash of the owner's secret).
+  `
+  CREATE TABLE private_snapshots (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    owner TEXT NOT NULL,
+    data BLOB NOT NULL,
+    upto_seq INTEGER NOT NULL,
+    PRIMARY KEY (board_id, owner)
+  );
+  CREATE TABLE private_updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    owner TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX private_updates_doc ON private_updates (board_id, owner, seq);
+  `,
 ]
 
 /** The schema version this server writes. */

@@ -10,6 +10,8 @@ import { isBoardId } from '../../../shared/boardId'
 import { Close, SYNC_PATH } from '../../../shared/protocol'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 import { KEY_PARAM } from '../../../shared/access'
+import { PRIVATE_PARAM, PRIVATE_SECRET_PATTERN, privateDocName } from '../../../shared/privateMode'
+import { createHash } from 'node:crypto'
 import type { Logger } from '../log'
 import type { RoomManager } from '../room/RoomManager'
 import { WsRoomSocket } from './WsRoomSocket'
@@ -35,6 +37,8 @@ export interface SyncRequest {
   boardId: string
   /** The board link's key; null when none was sent. */
   key: string | null
+  /** The secret of this person's private document (private mode); null for the board's own document. */
+  privateSecret: string | null
   /** The client's PROTOCOL_VERSION; null for a stock provider that sent none. */
   protocol: number | null
 }
@@ -48,7 +52,12 @@ export function parseSyncUrl(url: string | undefined): SyncRequest | undefined {
   const raw = parsed.searchParams.get(PROTOCOL_PARAM)
   // A malformed version counts as 0: older than anything we serve.
   const protocol = raw === null ? null : /^\d+$/.test(raw) ? Number(raw) : 0
-  return { boardId: parsed.pathname.slice(SYNC_PATH.length + 1), key: parsed.searchParams.get(KEY_PARAM), protocol }
+  return {
+    boardId: parsed.pathname.slice(SYNC_PATH.length + 1),
+    key: parsed.searchParams.get(KEY_PARAM),
+    privateSecret: parsed.searchParams.get(PRIVATE_PARAM),
+    protocol,
+  }
 }
 
 /** How long stopping waits for clients to finish the closing handshake before cutting them off. */
@@ -75,7 +84,7 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
     }
   }
 
-  const onConnection = (ws: WebSocket, { boardId, key, protocol }: SyncRequest) => {
+  const onConnection = (ws: WebSocket, { boardId, key, privateSecret, protocol }: SyncRequest) => {
     renameOversizeClose(ws)
     const socket = new WsRoomSocket(ws)
     alive.add(ws)
@@ -91,6 +100,12 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       socket.close(Close.protocolTooOld.code, Close.protocolTooOld.reason)
       return
     }
+    if (privateSecret !== null && !PRIVATE_SECRET_PATTERN.test(privateSecret)) {
+      socket.close(Close.forbidden.code, Close.forbidden.reason)
+      return
+    }
+    // Named after a hash of the secret: the name (in logs, in storage) does not open the document.
+    const docName = privateSecret === null ? boardId : privateDocName(boardId, createHash('sha256').update(privateSecret).digest('base64url'))
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (!isBinary || !Buffer.isBuffer(data)) {
         rooms.handleSocketClose(socket)
@@ -99,7 +114,7 @@ export function attachSync(server: Server, rooms: RoomManager, { maxMessageBytes
       }
       guarded(socket, () => rooms.handleSocketMessage(socket, data))
     })
-    guarded(socket, () => rooms.handleSocketConnect(socket, boardId, { hello: protocol !== null, key }))
+    guarded(socket, () => rooms.handleSocketConnect(socket, boardId, { hello: protocol !== null, key, docName }))
   }
 
   // A bug while handling one connection must cost that connection, not the process.

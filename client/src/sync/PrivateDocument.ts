@@ -1,0 +1,57 @@
+/**
+ * A participant's private document for one board (private mode, see
+ * shared/privateMode.ts): their new notes while private mode is on, synced
+ * only between this browser and the server, kept in IndexedDB for offline
+ * work like the board. The secret naming it is random and stays in this
+ * browser (localStorage `ww.private.<boardId>`).
+ */
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { KEY_PARAM } from '../../../shared/access'
+import { PRIVATE_PARAM, PRIVATE_SECRET_PATTERN } from '../../../shared/privateMode'
+import { closeReasonByCode, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
+import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
+import { websocketBase } from './BoardConnection'
+
+function privateSecret(boardId: string): string {
+  const storageKey = `ww.private.${boardId}`
+  try {
+    const existing = localStorage.getItem(storageKey)
+    if (existing && PRIVATE_SECRET_PATTERN.test(existing)) return existing
+  } catch {
+    // a secret for this page only
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(24))
+  const secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  try {
+    localStorage.setItem(storageKey, secret)
+  } catch {
+    // not remembered: notes written now are revealed with the others, but a reload starts a new private document
+  }
+  return secret
+}
+
+export class PrivateDocument {
+  readonly doc = new Y.Doc()
+  readonly provider: WebsocketProvider
+  private readonly persistence: IndexeddbPersistence | null
+
+  constructor(boardId: string, key: string) {
+    const secret = privateSecret(boardId)
+    this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-private-${boardId}`, this.doc)
+    this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
+      connect: navigator.onLine,
+      params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION), [KEY_PARAM]: key, [PRIVATE_PARAM]: secret },
+      shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
+    })
+    // Our Status notices (hello, storage) matter for the board's connection, not this one.
+    this.provider.messageHandlers[MessageType.Status] = () => {}
+  }
+
+  destroy(): void {
+    this.provider.destroy()
+    void this.persistence?.destroy()
+    this.doc.destroy()
+  }
+}
