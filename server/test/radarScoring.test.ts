@@ -213,11 +213,23 @@ describe('fifty people scoring one radar at once', () => {
     try {
       change(facilitator.store, radarId, { props: { showNames: true } })
       await waitFor(() => people.every((p) => showNames(p) === true), 'everyone to see names switched on by the facilitator')
+      // Participants then add their names next to their scores: their own keys, allowed.
+      for (const person of people.slice(0, 3)) {
+        const radar = person.store.get(radarId) as unknown as RadarShape
+        person.writer.write(radarId, scoreChange(radar, { respondentId: person.respondentId, displayName: `Person ${person.respondentId.slice(0, 4)}` }, 0, person.scores[0]).meta ?? {})
+      }
+      const names = (p: Person) => Object.keys((p.store.get(radarId) as unknown as RadarShape).meta).filter((key) => key.startsWith('name:'))
+      await waitFor(() => people.every((p) => names(p).length === 3), 'three names on every screen')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(people.every((p) => showNames(p) === true)).toBe(true)
       change(facilitator.store, radarId, { props: { showNames: false } })
       await waitFor(() => people.every((p) => showNames(p) === false), 'everyone to see names switched off again')
     } finally {
       binding.dispose()
     }
+    // The copy goes again (anyone may delete a participant's copy), so one radar remains.
+    mallory.store.remove([copyId])
+    await waitFor(() => people.every((p) => !p.store.has(copyId)), 'the copy to be gone everywhere')
   })
 
   it('keeps every score through a server restart', async () => {
