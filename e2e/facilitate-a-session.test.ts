@@ -47,6 +47,17 @@ describe('a facilitator runs a session', () => {
     await server?.stop()
   })
 
+  it("shows each person's organisation, language and local time to the facilitator", async () => {
+    await participant.page.locator('[data-testid="person"][data-self="true"] [data-testid="change-name"]').click()
+    await participant.page.getByTestId('organisation-input').fill('Municipio de Cochabamba')
+    await participant.page.getByTestId('profile-time-zone').selectOption('America/La_Paz')
+    await participant.page.getByTestId('name-submit').click()
+    const line = facilitator.page.locator('[data-testid="person"][data-name="Pablo"] [data-testid="person-profile"]')
+    const text = await eventually(async () => ((await line.count()) ? await line.textContent() : ''), (t) => (t ?? '').includes('Cochabamba'))
+    expect(text).toMatch(/Municipio de Cochabamba · ES · \d{2}:\d{2}/)
+    expect(await line.getAttribute('title')).toBe('America/La_Paz')
+  })
+
   it('shows the facilitation panel to the facilitator only', async () => {
     await facilitator.page.getByTestId('facilitator-panel').waitFor()
     expect(await participant.page.getByTestId('facilitator-panel').count()).toBe(0)

@@ -51,11 +51,11 @@ describe('managing boards from the home page', () => {
     const access = await (await fetch(`${server.url}/api/boards/${boardId}`, { headers: bearer(key) })).json()
     expect(access).toMatchObject({ role: 'facilitator', board: { title: 'Dialogue Ghent – Cochabamba, session 2', language: 'es' } })
 
-    // The share dialog offers the three links, each with a QR code.
+    // The share dialog offers a link per role, each with a QR code.
     await page.getByTestId('share').click()
     await page.getByTestId('share-dialog').waitFor()
-    expect(await page.getByTestId('share-link').evaluateAll((items) => items.map((item) => item.getAttribute('data-role')))).toEqual(['facilitator', 'participant', 'viewer'])
-    expect(await page.getByTestId('qr-code').count()).toBe(3)
+    expect(await page.getByTestId('share-link').evaluateAll((items) => items.map((item) => item.getAttribute('data-role')))).toEqual(['facilitator', 'interpreter', 'participant', 'viewer'])
+    expect(await page.getByTestId('qr-code').count()).toBe(4)
     const participantUrl = await page.locator('[data-testid="share-link"][data-role="participant"] [data-testid="share-url"]').inputValue()
     expect(participantUrl).toBe(`${server.url}/b/${boardId}#key=${access.keys.participant}`)
     await page.getByTestId('share-close').click()

@@ -6,8 +6,11 @@
  * in the websocket URL (`?key=`) and HTTP `Authorization: Bearer <key>`.
  */
 
-/** Who someone is on a board, from most to least powerful. */
-export const ROLES = ['facilitator', 'participant', 'viewer'] as const
+/**
+ * Who someone is on a board, from most to least powerful. An interpreter
+ * may do what a participant may, and also keep the board's glossary.
+ */
+export const ROLES = ['facilitator', 'interpreter', 'participant', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
 
 export function isRole(value: unknown): value is Role {

@@ -11,6 +11,7 @@ import { createBoardSchema, CUSTOM_SHAPES } from './boardSchema'
 import type { PlainRecord } from './documentLayout'
 import { LANGUAGES, type Language } from './languages'
 import { err, ok, type Result } from './result'
+import { templatePreview, type TemplatePreview } from './templatePreview'
 
 /** Version of the template.json format this code reads. */
 export const TEMPLATE_FORMAT_VERSION = 1
@@ -662,10 +663,12 @@ export interface TemplateSummaryTexts {
 export interface TemplateSummary {
   id: string
   texts: Record<Language, TemplateSummaryTexts>
+  /** The layout's miniature for the gallery. */
+  preview: TemplatePreview
 }
 
 /** The list entry for a loaded template. */
 export function summarizeTemplate({ definition, texts }: LoadedTemplate): TemplateSummary {
   const pick = (t: TemplateTexts): TemplateSummaryTexts => ({ name: t.name, purpose: t.purpose, timeNeeded: t.timeNeeded, groupSize: t.groupSize })
-  return { id: definition.id, texts: { en: pick(texts.en), nl: pick(texts.nl), es: pick(texts.es) } }
+  return { id: definition.id, texts: { en: pick(texts.en), nl: pick(texts.nl), es: pick(texts.es) }, preview: templatePreview(definition) }
 }

@@ -37,14 +37,15 @@ export interface Person {
 export async function openPerson(
   browser: Browser,
   origin: string,
-  opts: { name?: string; language?: 'en' | 'nl' | 'es' } = {},
+  opts: { name?: string; language?: 'en' | 'nl' | 'es'; organisation?: string } = {},
 ): Promise<Person> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const foreignRequests: string[] = []
   const errors: string[] = []
-  const seed = { name: opts.name ?? null, language: opts.language ?? 'en' }
-  await context.addInitScript((s: { name: string | null; language: string }) => {
+  const seed = { name: opts.name ?? null, language: opts.language ?? 'en', organisation: opts.organisation ?? null }
+  await context.addInitScript((s: { name: string | null; language: string; organisation: string | null }) => {
     if (s.name && !localStorage.getItem('ww.userName')) localStorage.setItem('ww.userName', s.name)
+    if (s.organisation && !localStorage.getItem('ww.userOrganisation')) localStorage.setItem('ww.userOrganisation', s.organisation)
     if (!localStorage.getItem('ww.language')) localStorage.setItem('ww.language', s.language)
   }, seed)
   context.on('request', (request) => {

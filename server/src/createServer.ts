@@ -8,6 +8,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { closeReasonFor, createBoardAccess } from './access/boardAccess'
 import { createBoardWriteGuard } from './access/boardWriteGuard'
+import { combineGuards, createProtectedMapGuard } from './access/protectedMapGuard'
+import { GLOSSARY_KEY } from '../../shared/translations'
 import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
@@ -50,7 +52,10 @@ export async function startServer(
       return check.kind === 'granted' ? check : { kind: 'denied', reason: closeReasonFor(check) }
     },
     // The board's document has the write guard; a private document only ever holds its owner's own notes.
-    createWriteGuard: (doc, docName) => (parseDocName(docName).owner === undefined ? createBoardWriteGuard(doc) : undefined),
+    createWriteGuard: (doc, docName) =>
+      parseDocName(docName).owner === undefined
+        ? combineGuards(createBoardWriteGuard(doc), createProtectedMapGuard(doc, GLOSSARY_KEY, 'interpreter'))
+        : undefined,
     boardOf: (docName) => parseDocName(docName).boardId,
     load: (docName) => {
       const { boardId, owner } = parseDocName(docName)

@@ -5,6 +5,7 @@
  * watch; what the server refused or undid must never reach them or the disk.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Role } from '../../shared/access'
 import * as Y from 'yjs'
 import { FACILITATOR_LOCK, getRecordsMap, getSessionMap, putRecord, VIEWER_PRESENCE, yMapToRecord } from '../../shared/documentLayout'
 import { connectClient, createBoard, startServer, waitFor, type CreatedBoard, type TestClient, type TestServer } from '../test-utils/startServer'
@@ -13,7 +14,7 @@ import { noteRecord, sleep } from './faults/helpers/boardState'
 describe('roles, enforced by the server', () => {
   let server: TestServer
   const clients: TestClient[] = []
-  const join = async (board: CreatedBoard, role: 'facilitator' | 'participant' | 'viewer') => {
+  const join = async (board: CreatedBoard, role: Role) => {
     const client = connectClient(server.wsUrl, board.id, { role })
     clients.push(client)
     await client.synced
@@ -121,6 +122,28 @@ describe('roles, enforced by the server', () => {
     await waitFor(() => record(again, 'shape:kept'), 'the locked shape restored after a participant deleted it')
     const reader = await join(board, 'viewer')
     expect(record(reader, 'shape:kept')).toMatchObject({ x: 0, meta: { [FACILITATOR_LOCK]: true } })
+  })
+
+  it('lets interpreters (and facilitators) keep the glossary and translate any note; a participant cannot change the glossary', async () => {
+    const board = await createBoard(server.url)
+    const interpreter = await join(board, 'interpreter')
+    const participant = await join(board, 'participant')
+    const glossary = (client: TestClient) => client.doc.getMap('glossary').toJSON()
+    interpreter.doc.transact(() => interpreter.doc.getMap('glossary').set('participation', { en: 'participation', nl: 'participatie', es: 'participación' }))
+    await waitFor(() => (glossary(participant) as Record<string, unknown>).participation, 'the glossary entry reaching the participant')
+    participant.doc.transact(() => {
+      participant.doc.getMap('glossary').set('participation', { en: 'nonsense' })
+      participant.doc.getMap('glossary').set('spam', { en: 'spam' })
+      putRecord(getRecordsMap(participant.doc), { ...noteRecord('shape:nl-note', 0, 0, 'Meer bomen op het plein'), meta: { lang: 'nl' } })
+    })
+    await waitFor(() => record(interpreter, 'shape:nl-note'), "the participant's note")
+    await settle()
+    for (const client of [interpreter, participant]) {
+      expect(glossary(client)).toEqual({ participation: { en: 'participation', nl: 'participatie', es: 'participación' } })
+    }
+    // The interpreter adds a translation to the participant's note.
+    interpreter.doc.transact(() => (getRecordsMap(interpreter.doc).get('shape:nl-note')!.get('meta') as Y.Map<unknown>).set('tr_es', 'Más árboles en la plaza'))
+    await waitFor(() => (record(participant, 'shape:nl-note')?.meta as Record<string, unknown>)?.tr_es === 'Más árboles en la plaza', 'the translation')
   })
 
   it("hides viewers' presence unless a facilitator lets it show", async () => {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import type { BoardAccess } from '../../shared/api'
 import { getRecordsMap, yMapToRecord } from '../../shared/documentLayout'
-import type { TemplateSummary } from '../../shared/templates'
+import { LANGUAGES } from '../../shared/languages'
+import { validateTemplateFolder, type TemplateSummary } from '../../shared/templates'
 import { loadConfig } from '../src/config'
 import { startServer as startInProcess } from '../src/createServer'
 import { createLogger } from '../src/log'
@@ -18,6 +19,8 @@ import { DATABASE_FILE } from '../src/storage/SqliteStorage'
 import { TEMPLATES_DIR } from '../src/templates/loadTemplates'
 import { connectClient, startServer, type TestServer } from '../test-utils/startServer'
 import stakeholdersEs from '../../templates/stakeholder-analysis/texts.es.json'
+import focusTemplate from '../../templates/focus-sharpener/template.json'
+import focusNl from '../../templates/focus-sharpener/texts.nl.json'
 
 describe('templates over HTTP', () => {
   let server: TestServer
@@ -44,6 +47,44 @@ describe('templates over HTTP', () => {
     })
     expect(stakeholders?.texts.nl.name).toBe('Stakeholderanalyse')
     expect(list.map((t) => t.id)).toContain('focus-sharpener')
+  })
+
+  it('sends a miniature of each layout with the list, for the gallery', async () => {
+    const list = (await (await fetch(`${server.url}/api/templates`)).json()) as TemplateSummary[]
+    const focus = list.find((t) => t.id === 'focus-sharpener')!
+    const frames = focus.preview.boxes.filter((b) => b.kind === 'frame')
+    expect(frames.map((f) => f.color)).toEqual(focusTemplate.frames.map((f) => f.color))
+    expect(frames.map((f) => f.w)).toEqual(focusTemplate.frames.map((f) => f.w))
+    expect(list.every((t) => t.preview.boxes.length > 0 && t.preview.w > 0)).toBe(true)
+  })
+
+  it('serves one template: its layout and its texts in every language, as on disk', async () => {
+    const res = await fetch(`${server.url}/api/templates/focus-sharpener`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    const body = (await res.json()) as { definition: unknown; texts: Record<string, Record<string, string>> }
+    expect(body.definition).toEqual(focusTemplate)
+    expect(body.texts.nl).toEqual(focusNl)
+    expect(Object.keys(body.texts).sort()).toEqual([...LANGUAGES].sort())
+    // What the in-board panel does with it: the one template validator accepts it as it arrives.
+    const checked = validateTemplateFolder({
+      folder: 'focus-sharpener',
+      templateFile: 'response',
+      template: body.definition,
+      textsFiles: { en: { file: 'en', json: body.texts.en }, nl: { file: 'nl', json: body.texts.nl }, es: { file: 'es', json: body.texts.es } },
+    })
+    expect(checked.ok).toBe(true)
+  })
+
+  it('answers an unknown template with 404 in our JSON error format', async () => {
+    for (const id of ['swot-analysis', '__proto__', 'constructor', '%ZZ', 'FOCUS-SHARPENER']) {
+      const res = await fetch(`${server.url}/api/templates/${id}`)
+      expect(res.status, id).toBe(404)
+      expect(res.headers.get('content-type'), id).toMatch(/^application\/json/)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      expect(body.error.code, id).toBe('not-found')
+      expect(typeof body.error.message).toBe('string')
+    }
   })
 
   it('creates a board from a template, seeded in the board language before anyone connects', async () => {

@@ -20,8 +20,13 @@ describe('API response parsing', () => {
 
   it('accepts only template entries with texts in every language', () => {
     const texts = { name: 'N', purpose: 'P', timeNeeded: '1 h', groupSize: '3–5' }
-    const entry = { id: 'focus-sharpener', texts: { en: texts, nl: texts, es: texts } }
+    const preview = { w: 100, h: 50, boxes: [{ kind: 'frame', x: 0, y: 0, w: 100, h: 50, color: 'light-blue' }] }
+    const entry = { id: 'focus-sharpener', texts: { en: texts, nl: texts, es: texts }, preview }
     expect(parseTemplateSummary(entry)).toEqual(entry)
+    // A malformed preview costs the picture, not the template.
+    const odd = { ...preview, boxes: [{ ...preview.boxes[0], color: 'chartreuse' }] }
+    expect(parseTemplateSummary({ ...entry, preview: odd })).toEqual({ ...entry, preview: undefined })
+    expect(parseTemplateSummary({ ...entry, preview: { ...preview, w: Infinity } })?.preview).toBeUndefined()
     expect(parseTemplateSummary({ ...entry, texts: { en: texts, nl: texts } })).toBeUndefined()
     expect(parseTemplateSummary({ ...entry, texts: { en: texts, nl: texts, es: { ...texts, name: 3 } } })).toBeUndefined()
     expect(parseTemplateSummary({ texts: entry.texts })).toBeUndefined()

@@ -7,6 +7,7 @@ import type { ApiError, ApiErrorCode, BoardAccess, BoardMeta, ClientConfig, Uplo
 import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
+import { parseTemplatePreview, type TemplatePreview } from '../../../shared/templatePreview'
 import type { TemplateSummary, TemplateSummaryTexts } from '../../../shared/templates'
 import type { BallotBody, BallotRefusal, MyVotes, StartVoteBody, Vote } from '../../../shared/voting'
 
@@ -73,13 +74,16 @@ function parseSummaryTexts(value: unknown): TemplateSummaryTexts | undefined {
   return { name, purpose, timeNeeded, groupSize }
 }
 
+/** A template as the gallery shows it; a malformed preview is left out, not the template. */
+export type TemplateListEntry = Omit<TemplateSummary, 'preview'> & { preview: TemplatePreview | undefined }
+
 /** Narrows one element of `GET /api/templates`; entries missing a language are dropped. */
-export function parseTemplateSummary(value: unknown): TemplateSummary | undefined {
+export function parseTemplateSummary(value: unknown): TemplateListEntry | undefined {
   if (!isRecord(value) || typeof value.id !== 'string' || !isRecord(value.texts)) return undefined
   const en = parseSummaryTexts(value.texts.en)
   const nl = parseSummaryTexts(value.texts.nl)
   const es = parseSummaryTexts(value.texts.es)
-  return en && nl && es ? { id: value.id, texts: { en, nl, es } } : undefined
+  return en && nl && es ? { id: value.id, texts: { en, nl, es }, preview: parseTemplatePreview(value.preview) } : undefined
 }
 
 /** Narrows `GET /api/config`, filling safe defaults for anything missing. */
@@ -159,11 +163,25 @@ export async function replaceLink(id: string, key: string, role: Role): Promise<
   return expectAccess(await call(`/api/boards/${id}/keys/${role}`, withKey(key, { method: 'POST' })))
 }
 
-export async function listTemplates(): Promise<Result<TemplateSummary[], CallError>> {
+export async function listTemplates(): Promise<Result<TemplateListEntry[], CallError>> {
   const result = await call('/api/templates')
   if (!result.ok) return result
   if (!Array.isArray(result.value)) return err({ code: 'unknown' })
-  return ok(result.value.map(parseTemplateSummary).filter((t): t is TemplateSummary => t !== undefined))
+  return ok(result.value.map(parseTemplateSummary).filter((t): t is TemplateListEntry => t !== undefined))
+}
+
+/** The unvalidated files of one template from `GET /api/templates/:id`; the caller runs the template validator on them. */
+export interface TemplateFiles {
+  definition: unknown
+  texts: Record<Language, unknown>
+}
+
+export async function getTemplateFiles(id: string): Promise<Result<TemplateFiles, CallError>> {
+  const result = await call(`/api/templates/${encodeURIComponent(id)}`)
+  if (!result.ok) return result
+  const body = result.value
+  if (!isRecord(body) || !isRecord(body.texts)) return err({ code: 'unknown' })
+  return ok({ definition: body.definition, texts: { en: body.texts.en, nl: body.texts.nl, es: body.texts.es } })
 }
 
 export async function renameBoard(id: string, key: string, title: string): Promise<Result<BoardMeta, CallError>> {

@@ -1,5 +1,5 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
   AssetRecordType,
   createTLStore,
@@ -27,6 +27,9 @@ import type { BoardConnection } from '../sync/BoardConnection'
 import { bindPresence } from '../sync/presence'
 import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
 import { createContributionWriter, customShapeUtils, RadarViewerContext, registerCustomShapeEffects, respondentIdFor } from './shapes'
+import { readerLanguage, TranslatedNoteShapeUtil, translationLabels } from '../translation/TranslatedNoteShapeUtil'
+import { NOTE_LANGUAGE_META } from '../../../shared/translations'
+import { useTranslation } from 'react-i18next'
 import type { LocalUser } from './useLocalUser'
 
 // Fonts, icons and tldraw's own translations are bundled and served by us: no CDN requests.
@@ -35,8 +38,14 @@ const assetUrls = getAssetUrlsByImport()
 // No embeds: a pasted YouTube or Figma link would make every participant's browser load that
 // site (and the page's CSP blocks it anyway). Links become plain bookmark cards instead.
 const LinkOnlyEmbedShapeUtil = EmbedShapeUtil.configure({ embedDefinitions: [] })
-const editorShapeUtils = [LinkOnlyEmbedShapeUtil, ...customShapeUtils]
-const storeShapeUtils = [...defaultShapeUtils.filter((util) => util.type !== 'embed'), LinkOnlyEmbedShapeUtil, ...customShapeUtils]
+// Notes show in the reader's language where a translation exists (same record, same schema).
+const editorShapeUtils = [LinkOnlyEmbedShapeUtil, TranslatedNoteShapeUtil, ...customShapeUtils]
+const storeShapeUtils = [
+  ...defaultShapeUtils.filter((util) => util.type !== 'embed' && util.type !== 'note'),
+  LinkOnlyEmbedShapeUtil,
+  TranslatedNoteShapeUtil,
+  ...customShapeUtils,
+]
 
 declare global {
   interface Window {
@@ -100,6 +109,13 @@ export function BoardEditor({
     }),
   )
   const [bound, setBound] = useState(false)
+  const { t } = useTranslation()
+  const languageRef = useRef(language)
+  languageRef.current = language
+  useEffect(() => {
+    readerLanguage.set(language)
+    translationLabels.set({ translated: (from) => t('translation.translatedFrom', { language: from }), original: t('translation.original') })
+  }, [language, t])
 
   useEffect(() => {
     const { doc, provider } = connection
@@ -159,6 +175,12 @@ export function BoardEditor({
       // tldraw fetches a pasted link's page to build its card; that would be a request to
       // another site from every participant's browser. The card shows the address instead.
       editor.registerExternalAssetHandler('url', async ({ url }) => linkCard(url))
+      // A new note remembers the language it was written in, so it can be shown translated.
+      const offLanguage = editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) =>
+        source === 'user' && shape.type === 'note' && !shape.meta?.[NOTE_LANGUAGE_META]
+          ? { ...shape, meta: { ...shape.meta, [NOTE_LANGUAGE_META]: languageRef.current } }
+          : shape,
+      )
       // Private mode: what this participant creates now goes into their private document.
       const offPrivate = privateDoc
         ? (['shape', 'binding'] as const).map((type) =>
@@ -174,6 +196,7 @@ export function BoardEditor({
       onEditor(editor)
       return () => {
         for (const off of offPrivate) off()
+        offLanguage()
         stopShapeEffects()
         if (window.__editor === editor) delete window.__editor
         onEditor(null)

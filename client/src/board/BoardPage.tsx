@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
-import { keyFromFragment, type Role } from '../../../shared/access'
+import { canEditContent, keyFromFragment, type Role } from '../../../shared/access'
 import type { BoardAccess } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
@@ -14,6 +14,10 @@ import { SessionTimer } from '../session/SessionTimer'
 import { SignalBar } from '../session/SignalBar'
 import { SpotlightOverlay } from '../session/SpotlightOverlay'
 import { VotingLayer } from '../session/VotingLayer'
+import { BreakoutBar } from '../session/Breakouts'
+import { AgendaPanel, AgendaStepBanner, useAgendaMoves } from '../session/Agenda'
+import { GlossaryPanel } from '../translation/Glossary'
+import { TranslationPanel } from '../translation/TranslationPanel'
 import { useSession } from '../session/useSession'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
@@ -22,7 +26,9 @@ import { Header } from '../app/Header'
 import { useDocumentTitle } from '../app/useDocumentTitle'
 import { Link } from '../app/Link'
 import { NotFoundPage } from '../app/NotFoundPage'
-import { currentLanguage } from '../i18n/i18n'
+import { changeLanguage, currentLanguage } from '../i18n/i18n'
+import { getOrganisation, getTimeZone, setOrganisation, setTimeZone } from '../user/identity'
+import { publishProfile, ROLE_FIELD } from '../user/profileField'
 import type { AssetProblem } from '../sync/assetStore'
 import { BoardConnection } from '../sync/BoardConnection'
 import { PrivateDocument } from '../sync/PrivateDocument'
@@ -32,6 +38,7 @@ import { ConnectionIndicator } from './ConnectionIndicator'
 import { LicenceMissingPage } from './LicenceMissingPage'
 import { NameDialog } from './NameDialog'
 import { PeopleList } from './PeopleList'
+import { TemplatePanel } from './templates/TemplatePanel'
 import { Toasts, useToasts } from './Toasts'
 import { useLocalUser } from './useLocalUser'
 import { usePeople } from './usePeople'
@@ -95,6 +102,7 @@ function NeedsLinkPage() {
 function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardKey: string; fromLink: boolean }) {
   const { t, i18n } = useTranslation()
   const [sharing, setSharing] = useState(false)
+  const [profile, setProfile] = useState(() => ({ organisation: getOrganisation(), timeZone: getTimeZone() }))
   useEffect(startServerClock, [])
   const config = useClientConfig()
   const [meta, setMeta] = useState<MetaState>({ kind: 'loading' })
@@ -102,6 +110,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   const [incompatible, setIncompatible] = useState<SchemaRelation['kind'] | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
   const [renaming, setRenaming] = useState(false)
+  const [templatesOpen, setTemplatesOpen] = useState(false)
   const [peopleOpen, setPeopleOpen] = useState(() => {
     // Open by default where there is room next to the canvas (laptops), closed on small tablets.
     const roomy = window.innerWidth >= 900
@@ -151,6 +160,12 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
 
   // Offline, the role this browser last had on the board; the server enforces it either way.
   const role: Role = meta.kind === 'found' ? meta.access.role : (knownBoard(boardId)?.role ?? 'participant')
+  useEffect(() => {
+    if (!connection) return
+    publishProfile(connection.provider.awareness, { ...profile, language })
+    connection.provider.awareness.setLocalStateField(ROLE_FIELD, role)
+  }, [connection, profile, language, role])
+
   // A participant's private document (private mode), once we know they are one.
   const [privateDoc, setPrivateDoc] = useState<PrivateDocument | undefined>(undefined)
   const metaKnown = meta.kind !== 'loading'
@@ -209,6 +224,7 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       editor={editor}
       incompatible={incompatible}
       onRename={() => setRenaming(true)}
+      onOpenTemplates={() => setTemplatesOpen(true)}
       onShare={() => setSharing(true)}
       renderEditor={(snapshot) =>
         snapshot.load === 'ready' && config && editorReady && !incompatible && !snapshot.closedFor ? (
@@ -232,12 +248,22 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       <NameDialog
         key={renaming ? 'rename' : 'first'}
         open={!user.hasName || renaming}
-        initialName={user.hasName ? user.name : ''}
-        onSubmit={(name) => {
-          user.rename(name)
+        initial={{ name: user.hasName ? user.name : '', organisation: profile.organisation, language, timeZone: profile.timeZone }}
+        onSubmit={(details) => {
+          user.rename(details.name)
+          setProfile({ organisation: setOrganisation(details.organisation), timeZone: details.timeZone })
+          setTimeZone(details.timeZone)
+          if (details.language !== language) changeLanguage(details.language)
           setRenaming(false)
         }}
         onCancel={user.hasName ? () => setRenaming(false) : undefined}
+      />
+      <TemplatePanel
+        open={templatesOpen}
+        editor={editor}
+        boardLanguage={meta.kind === 'found' ? meta.access.board.language : undefined}
+        onClose={() => setTemplatesOpen(false)}
+        onInserted={(name) => showToast(t('templatePanel.added', { name }))}
       />
       <Toasts toasts={toasts.list} onDismiss={toasts.dismiss} />
       {meta.kind === 'found' && (
@@ -284,6 +310,7 @@ function BoardView({
   editor,
   incompatible,
   onRename,
+  onOpenTemplates,
   onShare,
   renderEditor,
   children,
@@ -301,6 +328,7 @@ function BoardView({
   editor: Editor | null
   incompatible: SchemaRelation['kind'] | null
   onRename: () => void
+  onOpenTemplates: () => void
   onShare: () => void
   renderEditor: (snapshot: Snapshot) => ReactNode
   children: ReactNode
@@ -310,6 +338,11 @@ function BoardView({
   const people = usePeople(connection.provider.awareness)
   const session = useSession(connection.doc)
   const presenter = useSessionEffects(editor, session, role, me.userId, onSummoned)
+  useAgendaMoves(editor, session.agenda, session.breakouts, me.userId)
+  const [agendaOpen, setAgendaOpen] = useState(false)
+  const [glossaryOpen, setGlossaryOpen] = useState(false)
+  const translates = role === 'interpreter' || role === 'facilitator'
+  const language = currentLanguage()
 
   if (snapshot.closedFor === 'unknownBoard') return <NotFoundPage />
 
@@ -321,6 +354,27 @@ function BoardView({
         </h1>
         <SessionTimer timer={session.timer} />
         <ConnectionIndicator snapshot={snapshot} />
+        {/* Viewers cannot add anything; the role also covers the time before the server's hello. */}
+        {canEditContent(role) && !snapshot.readOnly && (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="open-template-panel"
+            aria-haspopup="dialog"
+            disabled={!editor}
+            onClick={onOpenTemplates}
+          >
+            {t('templatePanel.open')}
+          </button>
+        )}
+        {(role === 'facilitator' || session.agenda.steps.length > 0) && (
+          <button type="button" className="button button--small" data-testid="agenda-toggle" aria-expanded={agendaOpen} onClick={() => setAgendaOpen((o) => !o)}>
+            {t('agenda.heading')}
+          </button>
+        )}
+        <button type="button" className="button button--small" data-testid="glossary-toggle" aria-expanded={glossaryOpen} onClick={() => setGlossaryOpen((o) => !o)}>
+          {t('glossary.heading')}
+        </button>
         <button type="button" className="button button--small" data-testid="share" onClick={onShare}>
           {t('share.open')}
         </button>
@@ -349,6 +403,8 @@ function BoardView({
           {role === 'facilitator' ? t('privateMode.bannerFacilitator') : role === 'viewer' ? t('privateMode.bannerViewer') : t('privateMode.banner')}
         </div>
       )}
+      <AgendaStepBanner agenda={session.agenda} language={language} />
+      <BreakoutBar editor={editor} breakouts={session.breakouts} myUserId={me.userId} people={people} />
       {presenter.active && (
         <div className="banner banner--info presenter-bar" role="status" data-testid="presenter-bar" data-following={presenter.following || undefined}>
           <span>{presenter.following ? t('session.present.following', { name: presenter.name }) : t('session.present.left', { name: presenter.name })}</span>
@@ -368,14 +424,17 @@ function BoardView({
           <CanvasState snapshot={snapshot} incompatible={incompatible} />
           <ErrorBoundary>{renderEditor(snapshot)}</ErrorBoundary>
           {editor && <SpotlightOverlay editor={editor} spotlight={session.spotlight} />}
+          {glossaryOpen && <GlossaryPanel doc={connection.doc} canEdit={translates} onClose={() => setGlossaryOpen(false)} />}
+          {agendaOpen && <AgendaPanel doc={connection.doc} editor={editor} agenda={session.agenda} role={role} onClose={() => setAgendaOpen(false)} />}
           {editor && (
             <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
           )}
           {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>
-        {(peopleOpen || role === 'facilitator') && (
+        {(peopleOpen || translates) && (
           <div id="people-panel" className="board-side">
-            {role === 'facilitator' && <FacilitatorPanel boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
+            {translates && editor && <TranslationPanel editor={editor} />}
+            {role === 'facilitator' && <FacilitatorPanel people={people} boardId={boardId} boardKey={boardKey} doc={connection.doc} editor={editor} session={session} me={me} onDone={showToast} />}
             {peopleOpen && <PeopleList people={people} editor={editor} onChangeName={onRename} handsClearedAt={session.handsClearedAt} />}
           </div>
         )}

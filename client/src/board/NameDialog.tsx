@@ -1,28 +1,47 @@
-import { useState, type FormEvent } from 'react'
+import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { Dialog } from '../app/Dialog'
-import { MAX_NAME_LENGTH } from '../user/identity'
+import { detectedTimeZone, MAX_NAME_LENGTH, MAX_ORGANISATION_LENGTH } from '../user/identity'
 
-/** Asks for the name shown next to your cursor; once per browser, or on request. */
+/** What the dialog asks: the name next to your cursor, and where you come from. */
+export interface JoinDetails {
+  name: string
+  organisation: string
+  language: Language
+  timeZone: string
+}
+
+/** Every time zone this browser knows, the detected one included. */
+function timeZones(current: string): string[] {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
+  return Array.from(new Set([current, detectedTimeZone(), ...known])).sort()
+}
+
+/** Asks who you are when you join (once per browser, or on request): name, organisation, language, time zone. */
 export function NameDialog({
   open,
-  initialName,
+  initial,
   onSubmit,
   onCancel,
 }: {
   open: boolean
-  initialName: string
-  onSubmit: (name: string) => void
+  initial: JoinDetails
+  onSubmit: (details: JoinDetails) => void
   /** Absent on the first visit: a name is needed before joining. */
   onCancel?: () => void
 }) {
   const { t } = useTranslation()
-  const [name, setName] = useState(initialName)
+  const [name, setName] = useState(initial.name)
+  const [organisation, setOrganisation] = useState(initial.organisation)
+  const [language, setLanguage] = useState<Language>(initial.language)
+  const [timeZone, setTimeZone] = useState(initial.timeZone)
+  const zones = useMemo(() => timeZones(initial.timeZone), [initial.timeZone])
   const [error, setError] = useState(false)
   const submit = (event: FormEvent) => {
     event.preventDefault()
     if (!name.trim()) return setError(true)
-    onSubmit(name.trim())
+    onSubmit({ name: name.trim(), organisation: organisation.trim(), language, timeZone })
   }
   return (
     <Dialog open={open} title={t('name.title')} testId="name-dialog" dismissable={!!onCancel} onCancel={onCancel}>
@@ -51,6 +70,38 @@ export function NameDialog({
             {t('name.required')}
           </p>
         )}
+        <div className="field">
+          <label htmlFor="organisation-input">{t('name.organisation')}</label>
+          <input
+            id="organisation-input"
+            data-testid="organisation-input"
+            autoComplete="organization"
+            value={organisation}
+            maxLength={MAX_ORGANISATION_LENGTH}
+            placeholder={t('name.organisationPlaceholder')}
+            onChange={(event) => setOrganisation(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="profile-language">{t('name.language')}</label>
+          <select id="profile-language" data-testid="profile-language" value={language} onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}>
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="profile-time-zone">{t('name.timeZone')}</label>
+          <select id="profile-time-zone" data-testid="profile-time-zone" value={timeZone} onChange={(event) => setTimeZone(event.target.value)}>
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="dialog__actions">
           {onCancel && (
             <button type="button" className="button" onClick={onCancel}>

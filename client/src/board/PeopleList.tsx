@@ -43,6 +43,7 @@ export function PeopleList({
                   </span>
                 )}
               </span>
+              {person.profile && <ProfileLine profile={person.profile} />}
               {person.isSelf ? (
                 <button type="button" className="button button--small" onClick={onChangeName} data-testid="change-name">
                   {t('people.changeName')}
@@ -68,5 +69,25 @@ export function PeopleList({
         })}
       </ul>
     </aside>
+  )
+}
+
+/** "Cochabamba · ES · 09:14 (their time)": where someone comes from and what time it is there. */
+function ProfileLine({ profile }: { profile: NonNullable<Person['profile']> }) {
+  const { t, i18n } = useTranslation()
+  let localTime = ''
+  if (profile.timeZone) {
+    try {
+      localTime = new Intl.DateTimeFormat(i18n.resolvedLanguage ?? 'en', { hour: '2-digit', minute: '2-digit', timeZone: profile.timeZone }).format(new Date())
+    } catch {
+      localTime = ''
+    }
+  }
+  const parts = [profile.organisation, profile.language.toUpperCase(), localTime && t('people.theirTime', { time: localTime })].filter(Boolean)
+  if (parts.length === 0) return null
+  return (
+    <span className="person__profile" data-testid="person-profile" title={profile.timeZone}>
+      {parts.join(' · ')}
+    </span>
   )
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
 import type { Awareness } from 'y-protocols/awareness'
 import { readSignal, type Signal } from '../session/signals'
+import type { Profile } from '../user/identity'
+import { readDeclaredRole, readProfile } from '../user/profileField'
 import { readPresenceUser } from '../sync/presence'
 
 /** One person on the board, as the people list shows them. */
@@ -10,6 +12,9 @@ export interface Person {
   color: string
   isSelf: boolean
   signal: Signal
+  profile: Profile | undefined
+  /** As their browser declares it (never trusted for anything that matters). */
+  role: string | undefined
 }
 
 function readPeople(awareness: Awareness): Person[] {
@@ -20,7 +25,7 @@ function readPeople(awareness: Awareness): Person[] {
     const isSelf = clientId === awareness.clientID
     // The same person in two tabs is one person; our own tab wins.
     if (byUser.has(user.userId) && !isSelf) continue
-    byUser.set(user.userId, { ...user, isSelf, signal: readSignal(state) })
+    byUser.set(user.userId, { ...user, isSelf, signal: readSignal(state), profile: readProfile(state), role: readDeclaredRole(state) })
   }
   return [...byUser.values()].sort((a, b) => Number(b.isSelf) - Number(a.isSelf) || a.name.localeCompare(b.name))
 }

@@ -3,9 +3,8 @@ import { useTranslation } from 'react-i18next'
 import { MAX_TITLE_LENGTH, type BoardAccess } from '../../../shared/api'
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { errorMessage } from '../api/errorMessage'
-import { createBoard, listTemplates, type CallError } from '../api/http'
+import { createBoard, listTemplates, type CallError, type TemplateListEntry } from '../api/http'
 import { currentLanguage } from '../i18n/i18n'
-import type { TemplateSummary } from '../../../shared/templates'
 import { TemplatePicker } from './TemplatePicker'
 
 /** Title + board language + template (or blank); the server validates, errors are shown by code and field. */
@@ -15,7 +14,7 @@ export function CreateBoardForm({ onCreated }: { onCreated: (created: BoardAcces
   const [title, setTitle] = useState('')
   const [language, setLanguage] = useState<Language>(currentLanguage)
   const [template, setTemplate] = useState<string | undefined>(undefined)
-  const [templates, setTemplates] = useState<TemplateSummary[] | 'failed' | undefined>(undefined)
+  const [templates, setTemplates] = useState<TemplateListEntry[] | 'failed' | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<CallError | null>(null)
 

@@ -14,6 +14,8 @@ import { finishVote, revealPrivateNotes, startVote } from '../api/http'
 import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { isFacilitatorLocked, setFacilitatorLock } from './facilitatorLock'
 import { voteItemsForSelection } from './voting'
+import { BreakoutControls } from './Breakouts'
+import type { Person } from '../board/usePeople'
 import { serverNow } from './serverClock'
 import { ownSummons } from './useSessionEffects'
 import { writeSession, type SessionState } from './useSession'
@@ -26,7 +28,9 @@ export function FacilitatorPanel({
   onDone,
   boardId,
   boardKey,
+  people,
 }: {
+  people: Person[]
   boardId: string
   boardKey: string
   doc: Y.Doc
@@ -152,6 +156,11 @@ export function FacilitatorPanel({
             {t('session.spotlight.clear')}
           </button>
         </div>
+      </section>
+
+      <section className="facilitator-panel__section" aria-labelledby="breakouts-heading">
+        <h3 id="breakouts-heading">{t('breakouts.heading')}</h3>
+        <BreakoutControls doc={doc} editor={editor} people={people} breakouts={session.breakouts} />
       </section>
 
       <section className="facilitator-panel__section" aria-labelledby="private-heading">

@@ -19,6 +19,8 @@ import {
 } from '../../../shared/session'
 import { parseVotes, type Vote } from '../../../shared/voting'
 import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
+import { BREAKOUTS_KEY, parseBreakouts, type Breakouts } from '../../../shared/breakouts'
+import { AGENDA_KEY, parseAgenda, type Agenda } from '../../../shared/agenda'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -31,6 +33,8 @@ export interface SessionState {
   votes: Vote[]
   /** Participants' new notes stay private until a facilitator reveals them. */
   privateMode: boolean
+  breakouts: Breakouts | undefined
+  agenda: Agenda
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -45,6 +49,8 @@ export function readSession(doc: Y.Doc): SessionState {
     viewerPresence: map.get(SessionKeys.viewerPresence) === true,
     votes: parseVotes(map.get(SessionKeys.votes)),
     privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
+    breakouts: parseBreakouts(map.get(BREAKOUTS_KEY)),
+    agenda: parseAgenda(map.get(AGENDA_KEY)),
   }
 }
 

@@ -65,3 +65,54 @@ export function setUserName(name: string): string {
   write(USER_NAME_KEY, clean)
   return clean
 }
+
+export const USER_ORGANISATION_KEY = 'ww.userOrganisation'
+export const USER_TIME_ZONE_KEY = 'ww.userTimeZone'
+/** Longest organisation name we keep. */
+export const MAX_ORGANISATION_LENGTH = 80
+
+/** Who someone is in a dialogue, besides their name: where they come from, their language, their time zone. */
+export interface Profile {
+  organisation: string
+  language: string
+  timeZone: string
+}
+
+/** This device's time zone, as the browser knows it. */
+export function detectedTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+  } catch {
+    return 'UTC'
+  }
+}
+
+/** True for an IANA time zone this browser knows. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function getOrganisation(): string {
+  return (read(USER_ORGANISATION_KEY) ?? '').trim().slice(0, MAX_ORGANISATION_LENGTH)
+}
+
+/** The chosen time zone, or the detected one. */
+export function getTimeZone(): string {
+  const stored = read(USER_TIME_ZONE_KEY)
+  return stored && isTimeZone(stored) ? stored : detectedTimeZone()
+}
+
+export function setOrganisation(organisation: string): string {
+  const clean = organisation.trim().slice(0, MAX_ORGANISATION_LENGTH)
+  write(USER_ORGANISATION_KEY, clean)
+  return clean
+}
+
+export function setTimeZone(timeZone: string): void {
+  if (isTimeZone(timeZone)) write(USER_TIME_ZONE_KEY, timeZone)
+}

@@ -5,11 +5,16 @@
  * receives, including other people's, so relaying each frame as it arrives
  * costs O(N²) frames per change in a room of N. Instead the relay applies
  * incoming updates to one server-side Awareness (which drops stale echoes by
- * clock) and, at most once per `flushMs`, sends one frame with the latest
- * state of every client that changed. The first change after a quiet spell
- * goes out at once (leading edge), so a calm room sees no added latency and a
- * busy one at most `flushMs`. Each client thus receives a bounded
+ * clock) and, at most once per flush interval, sends one frame with the
+ * latest state of every client that changed. The first change after a quiet
+ * spell goes out at once (leading edge), so a calm room sees no added latency
+ * and a busy one at most one interval. Each client thus receives a bounded
  * number of presence frames per second however large the room.
+ *
+ * The interval grows with the room (presenceInterval): a small workshop table
+ * gets cursors within a few milliseconds, as without batching, while a
+ * plenary of 200 is held to a total number of frames per second the server
+ * can send.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -17,6 +22,19 @@ import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protoc
 import type * as Y from 'yjs'
 import { awarenessFrame } from './frames'
 import type { RoomSocket } from './RoomSocket'
+
+/** Shortest flush interval: at most 200 presence frames per second to any client. */
+export const MIN_PRESENCE_INTERVAL_MS = 5
+/** Longest flush interval, i.e. the most latency batching adds in a crowded room. */
+export const MAX_PRESENCE_INTERVAL_MS = 30
+/** Presence frames per second a room may send in total (all its clients together) before batching slows down. */
+export const ROOM_PRESENCE_SENDS_PER_SECOND = 5_000
+
+/** The flush interval for a room of `recipients` sockets. */
+export function presenceInterval(recipients: number): number {
+  const ms = (recipients * 1000) / ROOM_PRESENCE_SENDS_PER_SECOND
+  return Math.min(MAX_PRESENCE_INTERVAL_MS, Math.max(MIN_PRESENCE_INTERVAL_MS, ms))
+}
 
 interface AwarenessChange {
   added: number[]
@@ -34,7 +52,8 @@ export class PresenceRelay {
 
   constructor(
     doc: Y.Doc,
-    private readonly flushMs: number,
+    /** Current flush interval (a fixed number in tests, presenceInterval of the room's size otherwise). */
+    private readonly flushMs: () => number,
     private readonly broadcast: (frame: Uint8Array) => void,
   ) {
     this.awareness = new Awareness(doc)
@@ -82,7 +101,7 @@ export class PresenceRelay {
     for (const id of [...added, ...updated, ...removed]) this.dirty.add(id)
     if (this.dirty.size > 0 && this.timer === undefined) {
       // setTimeout even when due now: changes read from the same network chunk share one frame.
-      this.timer = setTimeout(this.flush, Math.max(0, this.lastFlush + this.flushMs - Date.now()))
+      this.timer = setTimeout(this.flush, Math.max(0, this.lastFlush + this.flushMs() - Date.now()))
     }
   }
 

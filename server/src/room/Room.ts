@@ -15,7 +15,7 @@ import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
-import { PresenceRelay } from './PresenceRelay'
+import { PresenceRelay, presenceInterval } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -37,7 +37,7 @@ export interface RoomOptions {
   compactAfterUpdates: number
   /** The document encoded as one update, when the caller already has it (a stored snapshot). */
   fullState?: Uint8Array
-  /** Minimum interval between presence frames, i.e. longest added presence latency (default 30 ms). */
+  /** Fixed interval between presence frames (tests); by default it grows with the room, 5 to 30 ms (presenceInterval). */
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
   storageRetryMs?: number
@@ -117,7 +117,12 @@ export class Room {
         guard.observe(transaction, author)
       })
     }
-    this.presence = new PresenceRelay(this.doc, options.awarenessFlushMs ?? 30, (frame) => this.sendToAll(frame))
+    const fixedInterval = options.awarenessFlushMs
+    this.presence = new PresenceRelay(
+      this.doc,
+      fixedInterval === undefined ? () => presenceInterval(this.sockets.size) : () => fixedInterval,
+      (frame) => this.sendToAll(frame),
+    )
     if (options.fullState) {
       const frame = syncStep2FrameFromUpdate(options.fullState)
       this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), frame)

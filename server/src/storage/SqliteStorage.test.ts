@@ -109,9 +109,9 @@ describe('SqliteStorage', () => {
     const { storage: upgraded } = open(dir)
     const [a, b] = [await upgraded.getBoardKeys(board('old').id), await upgraded.getBoardKeys(board('older').id)]
     const all = [...Object.values(a!), ...Object.values(b!)]
-    expect(Object.keys(a!).sort()).toEqual(['facilitator', 'participant', 'viewer'])
+    expect(Object.keys(a!).sort()).toEqual(['facilitator', 'interpreter', 'participant', 'viewer'])
     expect(all.every(isBoardKey)).toBe(true)
-    expect(new Set(all).size).toBe(6)
+    expect(new Set(all).size).toBe(8)
   })
 
   it('refuses a database written by a newer server', async () => {

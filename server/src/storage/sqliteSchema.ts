@@ -80,6 +80,21 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX private_updates_doc ON private_updates (board_id, owner, seq);
   `,
+  // 5: the interpreter role: the role check widened (SQLite rebuilds the table for that), a key for every board.
+  `
+  CREATE TABLE board_keys_new (
+    board_id TEXT NOT NULL REFERENCES boards (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'interpreter', 'participant', 'viewer')),
+    key TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (board_id, role)
+  );
+  INSERT INTO board_keys_new SELECT board_id, role, key, created_at FROM board_keys;
+  DROP TABLE board_keys;
+  ALTER TABLE board_keys_new RENAME TO board_keys;
+  INSERT INTO board_keys (board_id, role, key, created_at)
+    SELECT id, 'interpreter', lower(hex(randomblob(16))), created_at FROM boards;
+  `,
 ]
 
 /** The schema version this server writes. */

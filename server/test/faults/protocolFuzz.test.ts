@@ -28,7 +28,11 @@ import { rawSocket, type RawClose } from './helpers/rawSocket'
 const SEED = runSeed()
 const MAX_MESSAGE_BYTES = 64 * 1024
 const CONNECTIONS = 2000
-const FUZZ_BUDGET_MS = 10_000
+/**
+ * The fuzz runs until CONNECTIONS connections are done; this only caps it on a
+ * machine so loaded that it could not finish (the frame count check then says so).
+ */
+const FUZZ_BUDGET_MS = 45_000
 const PARALLEL = 8
 const ENV = { MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES), ROOM_IDLE_MS: '300', COMPACT_AFTER_UPDATES: '100000' }
 /** Close codes a fuzzed connection may legitimately end with: ours for bad input, or a normal close we started (4426 only for a bad ?protocol=). */
@@ -212,7 +216,7 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
       const board = connRng.chance(0.7) ? hot : cold
       const boardId = board.id
       // Mostly a real link of any role; sometimes none, or one that opens nothing.
-      const linkKey = connRng.chance(0.9) ? board.keys[connRng.pick(['facilitator', 'participant', 'viewer'] as const)] : connRng.chance(0.5) ? '' : 'x'.repeat(22)
+      const linkKey = connRng.chance(0.9) ? board.keys[connRng.pick(['facilitator', 'interpreter', 'participant', 'viewer'] as const)] : connRng.chance(0.5) ? '' : 'x'.repeat(22)
       // Some connections declare our protocol (and get a hello first), some a version that is garbage or too old.
       const protocol = connRng.chance(0.7) ? null : connRng.pick(Object.keys(PROTOCOL_VALUES))
       const tooOld = protocol !== null && PROTOCOL_VALUES[protocol] === 'too-old'
@@ -324,5 +328,5 @@ describe(`protocol fuzz (FAULT_SEED=${SEED})`, () => {
     }
     const errors = server.stderr().split('\n').filter((line) => line.includes('"level":"error"'))
     expect(errors, 'error log lines after the restarts').toEqual([])
-  })
+  }, 120_000)
 })

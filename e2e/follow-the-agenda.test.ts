@@ -1,0 +1,97 @@
+/**
+ * User story (issue 6): the core group prepared a two-step agenda with
+ * instructions in Spanish and Dutch; during the session the facilitator
+ * advances it. Each step takes everyone to its frame and starts its timer;
+ * a Spanish-speaking and a Dutch-speaking participant each read the
+ * instructions in their own language, with the times in their own zone.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { eventually, viewportCenter, waitForBoard } from './support/board'
+import { launchBrowser, openPerson, type Person } from './support/browser'
+
+type Server = Awaited<ReturnType<typeof startServer>>
+
+function withEditor<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate((fn) => new Function('editor', fn)((window as unknown as { __editor: unknown }).__editor), fn) as Promise<T>
+}
+
+describe('an agenda run step by step', () => {
+  let server: Server
+  let browser: Browser
+  let board: CreatedBoard
+  let facilitator: Person
+  let carmen: Person
+  let griet: Person
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    board = await createBoard(server.url, 'Diálogo 3', 'es')
+    facilitator = await openPerson(browser, server.url, { name: 'Fien', language: 'en' })
+    carmen = await openPerson(browser, server.url, { name: 'Carmen', language: 'es' })
+    griet = await openPerson(browser, server.url, { name: 'Griet', language: 'nl' })
+    await facilitator.page.goto(boardLink(server.url, board, 'facilitator'))
+    await carmen.page.goto(boardLink(server.url, board, 'participant'))
+    await griet.page.goto(boardLink(server.url, board, 'participant'))
+    await Promise.all([facilitator, carmen, griet].map((p) => waitForBoard(p.page)))
+  })
+
+  afterAll(async () => {
+    for (const person of [facilitator, carmen, griet]) if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('is prepared by the facilitator and read by everyone in their own language', async () => {
+    const { page } = facilitator
+    await withEditor(
+      page,
+      `editor.createShape({ id: 'shape:welcome', type: 'frame', x: 0, y: 0, props: { w: 600, h: 400, name: 'Welcome' } });
+       editor.createShape({ id: 'shape:work', type: 'frame', x: 3000, y: 0, props: { w: 600, h: 400, name: 'Work' } });
+       editor.select('shape:welcome')`,
+    )
+    await page.getByTestId('agenda-toggle').click()
+    await page.getByTestId('agenda-add').click()
+    let step = page.getByTestId('agenda-item').nth(0)
+    await step.getByTestId('agenda-title').fill('Bienvenida')
+    await step.getByTestId('agenda-minutes').fill('10')
+    await step.getByTestId('agenda-instructions-es').fill('Preséntate en una nota.')
+    await step.getByTestId('agenda-instructions-nl').fill('Stel jezelf voor op een notitie.')
+    await withEditor(page, `editor.select('shape:work')`)
+    await page.getByTestId('agenda-add').click()
+    step = page.getByTestId('agenda-item').nth(1)
+    await step.getByTestId('agenda-title').fill('Trabajo')
+    await step.getByTestId('agenda-minutes').fill('25')
+    await step.getByTestId('agenda-instructions-es').fill('Escriban ideas para el parque.')
+
+    // Participants see the agenda (read only).
+    await carmen.page.getByTestId('agenda-toggle').click()
+    await eventually(() => carmen.page.getByTestId('agenda-item').count(), (n) => n === 2)
+    expect(await carmen.page.getByTestId('agenda-add').count()).toBe(0)
+  })
+
+  it('takes everyone to each step, starts its timer, in each person\'s language', async () => {
+    await facilitator.page.getByTestId('agenda-begin').click()
+    for (const person of [carmen, griet]) {
+      await person.page.getByTestId('agenda-step').waitFor()
+      const center = await eventually(() => viewportCenter(person), (c) => c.x > 0 && c.x < 600)
+      expect(center.y).toBeGreaterThan(0)
+      const timer = person.page.getByTestId('session-timer')
+      expect(Number(await eventually(() => timer.getAttribute('data-remaining-seconds'), (s) => Number(s) > 590))).toBeLessThanOrEqual(600)
+    }
+    expect(await carmen.page.getByTestId('agenda-instructions').textContent()).toBe('Preséntate en una nota.')
+    expect(await griet.page.getByTestId('agenda-instructions').textContent()).toBe('Stel jezelf voor op een notitie.')
+    // Times in each person's own clock: the step's start, formatted as a time.
+    expect(await carmen.page.getByTestId('agenda-time').first().textContent()).toMatch(/\d{2}:\d{2}.\d{2}:\d{2}/)
+
+    await facilitator.page.getByTestId('agenda-next').click()
+    const center = await eventually(() => viewportCenter(carmen), (c) => c.x > 3000 && c.x < 3600)
+    expect(center.x).toBeGreaterThan(3000)
+    // Griet reads the Spanish text, marked as such, since nobody wrote it in Dutch.
+    const text = await eventually(() => griet.page.getByTestId('agenda-instructions').textContent(), (t) => (t ?? '').includes('parque'))
+    expect(text).toContain('Escriban ideas para el parque.')
+    expect(await griet.page.getByTestId('agenda-instructions').getAttribute('lang')).toBe('es')
+  })
+})
