@@ -183,6 +183,13 @@ describe('scoring the participation radar together', () => {
       () => radarView(bram),
       (v) => JSON.stringify(v?.own) === JSON.stringify(bramScores),
     )
+    // Bram is a participant, so his page also holds his private document (private mode). It shares
+    // the board's room name; it must not pick up the board (nor the board his private notes) in the page.
+    const privateRecords = await bram.page.evaluate(() => {
+      const doc = (window as unknown as { __privateDoc?: { getMap(name: string): { size: number } } }).__privateDoc
+      return doc ? doc.getMap('tl_records').size : -1
+    })
+    expect(privateRecords).toBe(0)
     expect(view!.own).toEqual(bramScores)
     expect(await sliders.nth(2).getAttribute('aria-valuenow')).toBe('4')
     // The arrow keys scored; they did not nudge anything on the board.

@@ -47,6 +47,8 @@ declare global {
   interface Window {
     /** The board's Yjs document and provider, for end-to-end tests. */
     __board?: { doc: BoardConnection['doc']; provider: BoardConnection['provider'] }
+    /** A participant's private document, for end-to-end tests. */
+    __privateDoc?: PrivateDocument['doc']
   }
 }
 
@@ -173,7 +175,9 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
     if (!metaKnown || role !== 'participant') return
     const next = new PrivateDocument(boardId, boardKey)
     setPrivateDoc(next)
+    window.__privateDoc = next.doc
     return () => {
+      if (window.__privateDoc === next.doc) delete window.__privateDoc
       next.destroy()
       setPrivateDoc(undefined)
     }
