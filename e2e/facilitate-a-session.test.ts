@@ -5,18 +5,12 @@
  * participant can leave and rejoin; a note locked for participants; a raised
  * hand seen by the facilitator and lowered by them.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
-import { launchBrowser, openPerson, type Person } from './support/browser'
-
-type Server = Awaited<ReturnType<typeof startServer>>
-
-/** Runs `fn(editor)` in the page (through the test hook). */
-function withEditor<T>(page: Page, fn: string, arg?: unknown): Promise<T> {
-  return page.evaluate(({ fn, arg }) => new Function('editor', 'arg', fn)((window as unknown as { __editor: unknown }).__editor, arg), { fn, arg }) as Promise<T>
-}
+import { createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { addNote, eventually, noteTexts, setCamera, viewportCenter } from './support/board'
+import { launchBrowser, type Person } from './support/browser'
+import { arrive, leave, withEditor, type Server } from './support/people'
 
 describe('a facilitator runs a session', () => {
   let server: Server
@@ -30,21 +24,15 @@ describe('a facilitator runs a session', () => {
     server = await startServer()
     browser = await launchBrowser()
     board = await createBoard(server.url, 'Sesión plenaria', 'es')
-    facilitator = await openPerson(browser, server.url, { name: 'Fien', language: 'nl' })
-    participant = await openPerson(browser, server.url, { name: 'Pablo', language: 'es' })
-    viewer = await openPerson(browser, server.url, { name: 'Vera', language: 'en' })
-    await facilitator.page.goto(boardLink(server.url, board, 'facilitator'))
-    await participant.page.goto(boardLink(server.url, board, 'participant'))
-    await viewer.page.goto(boardLink(server.url, board, 'viewer'))
-    await Promise.all([facilitator, participant, viewer].map((person) => waitForBoard(person.page)))
+    ;[facilitator, participant, viewer] = await arrive(browser, server, board, [
+      { name: 'Fien', language: 'nl', role: 'facilitator' },
+      { name: 'Pablo', language: 'es', role: 'participant' },
+      { name: 'Vera', language: 'en', role: 'viewer' },
+    ])
   })
 
   afterAll(async () => {
-    for (const person of [facilitator, participant, viewer]) {
-      if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
-    }
-    await browser?.close()
-    await server?.stop()
+    await leave(browser, server, [facilitator, participant, viewer])
   })
 
   it("shows each person's organisation, language and local time to the facilitator", async () => {
@@ -217,6 +205,14 @@ describe('a facilitator runs a session', () => {
       const everything = await person.page.evaluate(() => JSON.stringify(window.__board!.doc.getMap('tl_records').toJSON()))
       expect(everything).not.toContain('Idea privada')
     }
+    // Not even Pablo's own copy of the board holds it (it would reach the server on his next sync),
+    // and his private document holds only his private note.
+    const own = await participant.page.evaluate(() => ({
+      board: JSON.stringify(window.__board!.doc.getMap('tl_records').toJSON()),
+      mine: Object.keys(window.__privateDoc!.doc.getMap('tl_records').toJSON()),
+    }))
+    expect(own.board).not.toContain('Idea privada')
+    expect(own.mine).toHaveLength(1)
     await facilitator.page.getByTestId('private-reveal').click()
     for (const person of [facilitator, viewer, participant]) {
       expect(await eventually(() => noteTexts(person.page), (texts) => texts.includes('Idea privada de Pablo'))).toContain('Idea privada de Pablo')

@@ -5,17 +5,12 @@
  * a Spanish-speaking and a Dutch-speaking participant each read the
  * instructions in their own language, with the times in their own zone.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { eventually, viewportCenter, waitForBoard } from './support/board'
-import { launchBrowser, openPerson, type Person } from './support/browser'
-
-type Server = Awaited<ReturnType<typeof startServer>>
-
-function withEditor<T>(page: Page, fn: string): Promise<T> {
-  return page.evaluate((fn) => new Function('editor', fn)((window as unknown as { __editor: unknown }).__editor), fn) as Promise<T>
-}
+import { createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { eventually, viewportCenter } from './support/board'
+import { launchBrowser, type Person } from './support/browser'
+import { arrive, leave, withEditor, type Server } from './support/people'
 
 describe('an agenda run step by step', () => {
   let server: Server
@@ -29,19 +24,15 @@ describe('an agenda run step by step', () => {
     server = await startServer()
     browser = await launchBrowser()
     board = await createBoard(server.url, 'Diálogo 3', 'es')
-    facilitator = await openPerson(browser, server.url, { name: 'Fien', language: 'en' })
-    carmen = await openPerson(browser, server.url, { name: 'Carmen', language: 'es' })
-    griet = await openPerson(browser, server.url, { name: 'Griet', language: 'nl' })
-    await facilitator.page.goto(boardLink(server.url, board, 'facilitator'))
-    await carmen.page.goto(boardLink(server.url, board, 'participant'))
-    await griet.page.goto(boardLink(server.url, board, 'participant'))
-    await Promise.all([facilitator, carmen, griet].map((p) => waitForBoard(p.page)))
+    ;[facilitator, carmen, griet] = await arrive(browser, server, board, [
+      { name: 'Fien', language: 'en', role: 'facilitator' },
+      { name: 'Carmen', language: 'es', role: 'participant' },
+      { name: 'Griet', language: 'nl', role: 'participant' },
+    ])
   })
 
   afterAll(async () => {
-    for (const person of [facilitator, carmen, griet]) if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
-    await browser?.close()
-    await server?.stop()
+    await leave(browser, server, [facilitator, carmen, griet])
   })
 
   it('is prepared by the facilitator and read by everyone in their own language', async () => {

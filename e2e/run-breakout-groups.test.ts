@@ -4,17 +4,15 @@
  * frame and its people are taken there; then everyone comes back to the
  * plenary, where the groups' frames sit side by side.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
 import { eventually, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
+import { leave, withEditor } from './support/people'
 
 type Server = Awaited<ReturnType<typeof startServer>>
 
-function withEditor<T>(page: Page, fn: string): Promise<T> {
-  return page.evaluate((fn) => new Function('editor', fn)((window as unknown as { __editor: unknown }).__editor), fn) as Promise<T>
-}
 
 describe('mixed breakout groups and the plenary', () => {
   let server: Server
@@ -42,11 +40,7 @@ describe('mixed breakout groups and the plenary', () => {
   })
 
   afterAll(async () => {
-    for (const person of [facilitator, ...participants.map((p) => p.person)]) {
-      if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
-    }
-    await browser?.close()
-    await server?.stop()
+    await leave(browser, server, [facilitator, ...participants.map((p) => p.person)])
   })
 
   it('proposes mixed groups, copies the frame per group and takes each person to theirs', async () => {
@@ -86,6 +80,17 @@ describe('mixed breakout groups and the plenary', () => {
       expect(center.y).toBeGreaterThan(frame.y)
       expect(center.y).toBeLessThan(frame.y + frame.h)
     }
+  })
+
+  it('gives a late joiner a group, keeping the groups balanced', async () => {
+    const late = await openPerson(browser, server.url, { name: 'Teresa', language: 'es', organisation: 'Tarija' })
+    participants.push({ person: late, name: 'Teresa', organisation: 'Tarija' })
+    await late.page.goto(boardLink(server.url, board, 'participant'))
+    await waitForBoard(late.page)
+    const bar = late.page.getByTestId('breakout-bar')
+    await bar.waitFor({ timeout: 15_000 })
+    const sizes = await facilitator.page.getByTestId('breakout-group').evaluateAll((groups) => groups.map((g) => Number(g.getAttribute('data-members'))))
+    expect(sizes.sort()).toEqual([2, 3])
   })
 
   it('brings everyone back to the plenary, the groups side by side', async () => {

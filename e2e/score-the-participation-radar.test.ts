@@ -186,8 +186,8 @@ describe('scoring the participation radar together', () => {
     // Bram is a participant, so his page also holds his private document (private mode). It shares
     // the board's room name; it must not pick up the board (nor the board his private notes) in the page.
     const privateRecords = await bram.page.evaluate(() => {
-      const doc = (window as unknown as { __privateDoc?: { getMap(name: string): { size: number } } }).__privateDoc
-      return doc ? doc.getMap('tl_records').size : -1
+      const privateDoc = (window as unknown as { __privateDoc?: { doc: { getMap(name: string): { size: number } } } }).__privateDoc
+      return privateDoc ? privateDoc.doc.getMap('tl_records').size : -1
     })
     expect(privateRecords).toBe(0)
     expect(view!.own).toEqual(bramScores)

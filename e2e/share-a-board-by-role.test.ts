@@ -6,12 +6,10 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import en from '../client/src/i18n/locales/en.json'
-import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
-import { launchBrowser, openPerson, type Person } from './support/browser'
-
-type Server = Awaited<ReturnType<typeof startServer>>
+import { createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { addNote, eventually, noteTexts } from './support/board'
+import { launchBrowser, type Person } from './support/browser'
+import { arrive, leave, type Server } from './support/people'
 
 describe('a board shared by role links', () => {
   let server: Server
@@ -25,21 +23,15 @@ describe('a board shared by role links', () => {
     server = await startServer()
     browser = await launchBrowser()
     board = await createBoard(server.url, 'Dialogue roles', 'en')
-    facilitator = await openPerson(browser, server.url, { name: 'Fien (facilitator)', language: 'en' })
-    participant = await openPerson(browser, server.url, { name: 'Pablo', language: 'es' })
-    viewer = await openPerson(browser, server.url, { name: 'Vera', language: 'nl' })
-    await facilitator.page.goto(boardLink(server.url, board, 'facilitator'))
-    await participant.page.goto(boardLink(server.url, board, 'participant'))
-    await viewer.page.goto(boardLink(server.url, board, 'viewer'))
-    await Promise.all([facilitator, participant, viewer].map((person) => waitForBoard(person.page)))
+    ;[facilitator, participant, viewer] = await arrive(browser, server, board, [
+      { name: 'Fien (facilitator)', language: 'en', role: 'facilitator' },
+      { name: 'Pablo', language: 'es', role: 'participant' },
+      { name: 'Vera', language: 'nl', role: 'viewer' },
+    ])
   })
 
   afterAll(async () => {
-    for (const person of [facilitator, participant, viewer]) {
-      if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
-    }
-    await browser?.close()
-    await server?.stop()
+    await leave(browser, server, [facilitator, participant, viewer])
   })
 
   it("shows the participant's note to everyone, the viewer included", async () => {

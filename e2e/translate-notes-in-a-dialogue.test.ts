@@ -7,15 +7,11 @@
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
-import { addNote, eventually, noteTexts, waitForBoard } from './support/board'
-import { launchBrowser, openPerson, type Person } from './support/browser'
+import { createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
+import { addNote, eventually, noteTexts } from './support/board'
+import { launchBrowser, type Person } from './support/browser'
+import { arrive, leave, withEditor, type Server } from './support/people'
 
-type Server = Awaited<ReturnType<typeof startServer>>
-
-function withEditor<T>(page: Page, fn: string): Promise<T> {
-  return page.evaluate((fn) => new Function('editor', fn)((window as unknown as { __editor: unknown }).__editor), fn) as Promise<T>
-}
 const shownText = (page: Page, id: string) => page.locator(`.tl-shape[data-shape-id="${id}"]`).innerText()
 
 describe('bilingual notes with an interpreter', () => {
@@ -31,19 +27,15 @@ describe('bilingual notes with an interpreter', () => {
     server = await startServer()
     browser = await launchBrowser()
     board = await createBoard(server.url, 'Diálogo bilingüe', 'es')
-    griet = await openPerson(browser, server.url, { name: 'Griet', language: 'nl' })
-    carmen = await openPerson(browser, server.url, { name: 'Carmen', language: 'es' })
-    iris = await openPerson(browser, server.url, { name: 'Iris (tolk)', language: 'es' })
-    await griet.page.goto(boardLink(server.url, board, 'participant'))
-    await carmen.page.goto(boardLink(server.url, board, 'participant'))
-    await iris.page.goto(boardLink(server.url, board, 'interpreter'))
-    await Promise.all([griet, carmen, iris].map((p) => waitForBoard(p.page)))
+    ;[griet, carmen, iris] = await arrive(browser, server, board, [
+      { name: 'Griet', language: 'nl', role: 'participant' },
+      { name: 'Carmen', language: 'es', role: 'participant' },
+      { name: 'Iris (tolk)', language: 'es', role: 'interpreter' },
+    ])
   })
 
   afterAll(async () => {
-    for (const person of [griet, carmen, iris]) if (person?.errors.length) console.log('browser errors:', person.errors.slice(0, 10))
-    await browser?.close()
-    await server?.stop()
+    await leave(browser, server, [griet, carmen, iris])
   })
 
   it('shows a Dutch note in Spanish to the Spanish participant once the interpreter translated it, in Dutch to its author', async () => {

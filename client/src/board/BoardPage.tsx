@@ -47,8 +47,8 @@ declare global {
   interface Window {
     /** The board's Yjs document and provider, for end-to-end tests. */
     __board?: { doc: BoardConnection['doc']; provider: BoardConnection['provider'] }
-    /** A participant's private document, for end-to-end tests. */
-    __privateDoc?: PrivateDocument['doc']
+    /** This participant's private document (private mode), for end-to-end tests. */
+    __privateDoc?: PrivateDocument
   }
 }
 
@@ -174,10 +174,10 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   useEffect(() => {
     if (!metaKnown || role !== 'participant') return
     const next = new PrivateDocument(boardId, boardKey)
+    window.__privateDoc = next
     setPrivateDoc(next)
-    window.__privateDoc = next.doc
     return () => {
-      if (window.__privateDoc === next.doc) delete window.__privateDoc
+      if (window.__privateDoc === next) delete window.__privateDoc
       next.destroy()
       setPrivateDoc(undefined)
     }

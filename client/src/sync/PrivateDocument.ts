@@ -42,9 +42,8 @@ export class PrivateDocument {
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-private-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
       connect: navigator.onLine,
-      // Same room name as the board's own provider, so over BroadcastChannel (on by default) the two
-      // documents in this very page would sync with each other: the private notes would reach the
-      // board, and a stale copy of the board would be applied back over it. Server only.
+      // y-websocket shares a BroadcastChannel between providers of the same URL and room in this
+      // browser, the board's own included: the private document must never travel on it.
       disableBc: true,
       params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION), [KEY_PARAM]: key, [PRIVATE_PARAM]: secret },
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
