@@ -9,6 +9,8 @@
  * `static migrations`, `getDefaultProps()`).
  */
 import { createTLSchema, defaultShapeSchemas, type SchemaPropsInfo } from '@tldraw/tlschema'
+import { RADAR_SHAPE_TYPE } from './radar'
+import { radarShapeDefinition } from './radarShape'
 import { SDG_CIRCLE_TYPE, sdgCircleShape } from './sdgCircleShape'
 
 /** Everything the schema and templates need to know about one of our shapes. */
@@ -17,10 +19,16 @@ export interface CustomShapeDefinition {
   migrations?: SchemaPropsInfo['migrations']
   /** A fresh shape's props (templates override some of them). */
   defaultProps(): Record<string, unknown>
+  /**
+   * Props only a facilitator may change, with the value a shape a participant
+   * creates (pastes) must have. The server's write guard undoes anyone else's change.
+   */
+  facilitatorOnlyProps?: Record<string, unknown>
 }
 
 /** Our custom shapes by shape type. */
 export const CUSTOM_SHAPES: Record<string, CustomShapeDefinition> = {
+  [RADAR_SHAPE_TYPE]: radarShapeDefinition,
   [SDG_CIRCLE_TYPE]: sdgCircleShape,
 }
 

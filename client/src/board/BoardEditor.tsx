@@ -26,7 +26,7 @@ import { bindStore, upgradeDocument } from '../sync/bindStore'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { bindPresence } from '../sync/presence'
 import { compareSchema, type SchemaRelation } from '../sync/schemaCompat'
-import { customShapeUtils } from './shapes'
+import { createContributionWriter, customShapeUtils, RadarViewerContext, registerCustomShapeEffects, respondentIdFor } from './shapes'
 import { readerLanguage, TranslatedNoteShapeUtil, translationLabels } from '../translation/TranslatedNoteShapeUtil'
 import { NOTE_LANGUAGE_META } from '../../../shared/translations'
 import { useTranslation } from 'react-i18next'
@@ -191,11 +191,13 @@ export function BoardEditor({
             ),
           )
         : []
+      const stopShapeEffects = registerCustomShapeEffects(editor)
       setEditor(editor)
       onEditor(editor)
       return () => {
         for (const off of offPrivate) off()
         offLanguage()
+        stopShapeEffects()
         if (window.__editor === editor) delete window.__editor
         onEditor(null)
       }
@@ -203,8 +205,16 @@ export function BoardEditor({
     [onEditor, privateDoc, connection],
   )
 
+  // Scores on a radar are keyed by a random id per board and browser, never by who we are.
+  const contributions = useMemo(() => createContributionWriter(connection.doc), [connection])
+  const radarViewer = useMemo(
+    () => ({ respondentId: respondentIdFor(boardId), displayName: user.name, canFacilitate: role === 'facilitator', contributions }),
+    [boardId, user.name, role, contributions],
+  )
+
   if (!bound) return null
   return (
+    <RadarViewerContext.Provider value={radarViewer}>
     <Tldraw
       store={store}
       shapeUtils={editorShapeUtils}
@@ -215,5 +225,6 @@ export function BoardEditor({
       // Our asset store checks size and type against the server's limits and explains in our words.
       maxAssetSize={Number.MAX_SAFE_INTEGER}
     />
+    </RadarViewerContext.Provider>
   )
 }

@@ -3,13 +3,17 @@
  * - the facilitator-only session state (timer, private mode, voting ...);
  * - records a facilitator locked (`meta.facilitatorLock`): no change, no
  *   delete, no new shape inside them, and nobody but a facilitator may set
- *   or clear the mark.
+ *   or clear the mark;
+ * - the facilitator-only props a custom shape declares (`facilitatorOnlyProps`
+ *   in CUSTOM_SHAPES, e.g. the radar's `showNames`): kept at what a facilitator
+ *   last set, or at the declared value on a shape someone else created.
  * Viewers never get this far: the room drops their updates. The guard keeps
  * the last accepted state of what it protects (locked records, the session
  * map), so a forbidden change, once applied by Yjs, can be written back.
  */
 import * as Y from 'yjs'
 import { hasRole, type Role } from '../../../shared/access'
+import { CUSTOM_SHAPES } from '../../../shared/boardSchema'
 import {
   FACILITATOR_LOCK,
   getRecordsMap,
@@ -20,6 +24,19 @@ import {
   type PlainRecord,
 } from '../../../shared/documentLayout'
 import type { WriteGuard } from '../room/WriteGuard'
+
+/** The facilitator-only props of a record's shape type, if it has any. */
+function facilitatorOnlyProps(record: unknown): Record<string, unknown> | undefined {
+  if (!(record instanceof Y.Map) || record.get('typeName') !== 'shape') return undefined
+  const type = record.get('type')
+  return typeof type === 'string' && Object.hasOwn(CUSTOM_SHAPES, type) ? CUSTOM_SHAPES[type].facilitatorOnlyProps : undefined
+}
+
+/** The current values of `names` in a record's props. */
+function readProps(record: Y.Map<unknown>, names: Record<string, unknown>): Record<string, unknown> {
+  const props = record.get('props')
+  return Object.fromEntries(Object.keys(names).map((name) => [name, props instanceof Y.Map ? props.get(name) : undefined]))
+}
 
 function isLockedMap(record: unknown): boolean {
   if (!(record instanceof Y.Map)) return false
@@ -35,11 +52,19 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
   const locked = new Map<string, PlainRecord>()
   let sessionState = session.toJSON() as Record<string, unknown>
   for (const [id, record] of records) if (isLockedMap(record)) locked.set(id, yMapToRecord(record) as PlainRecord)
+  /** Last accepted facilitator-only props per record that has some. */
+  const facilitatorProps = new Map<string, Record<string, unknown>>()
+  for (const [id, record] of records) {
+    const names = facilitatorOnlyProps(record)
+    if (names) facilitatorProps.set(id, readProps(record, names))
+  }
 
   // Repairs owed for the untrusted transactions seen since the last repair().
   const restoreRecords = new Set<string>()
   const dropRecords = new Set<string>()
   const unlockRecords = new Set<string>()
+  /** Records whose facilitator-only props go back to these values. */
+  const restoreProps = new Map<string, Record<string, unknown>>()
   let restoreSession = false
 
   /** The record id a changed type belongs to, or 'session', or undefined (another root). */
@@ -95,6 +120,12 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
           else if (!records.has(id)) continue
           else if (isLockedMap(records.get(id))) unlockRecords.add(id)
           else if (parentLocked(id) && isNew(id, transaction)) dropRecords.add(id)
+          const record = records.get(id)
+          const names = facilitatorOnlyProps(record)
+          if (names && !dropRecords.has(id)) {
+            const expected = facilitatorProps.get(id) ?? names
+            if (!jsonEqual(readProps(record!, names), expected)) restoreProps.set(id, expected)
+          }
         }
         return
       }
@@ -103,10 +134,13 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
         const record = records.get(id)
         if (isLockedMap(record)) locked.set(id, yMapToRecord(record!) as PlainRecord)
         else locked.delete(id)
+        const names = facilitatorOnlyProps(record)
+        if (names) facilitatorProps.set(id, readProps(record!, names))
+        else facilitatorProps.delete(id)
       }
     },
     repair() {
-      if (!restoreSession && restoreRecords.size === 0 && dropRecords.size === 0 && unlockRecords.size === 0) return false
+      if (!restoreSession && restoreRecords.size === 0 && dropRecords.size === 0 && unlockRecords.size === 0 && restoreProps.size === 0) return false
       // Trusted (null role): the room attributes this transaction to nobody.
       doc.transact(() => {
         if (restoreSession) {
@@ -119,15 +153,25 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
           const meta = records.get(id)?.get('meta')
           if (meta instanceof Y.Map) meta.delete(FACILITATOR_LOCK)
         }
+        for (const [id, values] of restoreProps) {
+          const props = records.get(id)?.get('props')
+          if (!(props instanceof Y.Map)) continue
+          for (const [name, value] of Object.entries(values)) {
+            if (value === undefined) props.delete(name)
+            else if (!jsonEqual(props.get(name), value)) props.set(name, value)
+          }
+        }
       }, GUARD_ORIGIN)
       restoreSession = false
       restoreRecords.clear()
       dropRecords.clear()
       unlockRecords.clear()
+      restoreProps.clear()
       return true
     },
     destroy() {
       locked.clear()
+      facilitatorProps.clear()
     },
   }
 }
