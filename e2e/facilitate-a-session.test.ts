@@ -139,6 +139,12 @@ describe('a facilitator runs a session', () => {
     for (const person of [participant, facilitator]) {
       expect(await withEditor(person.page, `const s = editor.getShape('shape:rules'); return s && { x: s.x, locked: s.isLocked }`)).toEqual({ x: 100, locked: true })
     }
+    // Unlocked by the facilitator, it is the participant's to move again.
+    await withEditor(facilitator.page, `editor.select('shape:rules')`)
+    await facilitator.page.getByTestId('lock-selection').click()
+    await eventually(() => withEditor<boolean>(participant.page, `return editor.getShape('shape:rules')?.isLocked === false`), (v) => v)
+    await withEditor(participant.page, `editor.updateShape({ id: 'shape:rules', type: 'note', x: 700 })`)
+    await eventually(() => withEditor<number>(facilitator.page, `return editor.getShape('shape:rules')?.x`), (x) => x === 700)
   })
 
   it('shows a raised hand to the facilitator, who lowers every hand', async () => {

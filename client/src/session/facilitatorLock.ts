@@ -31,10 +31,8 @@ export function setFacilitatorLock(editor: Editor, ids: TLShapeId[], locked: boo
     () => {
       editor.updateShapes(
         shapes.map((shape) => {
-          const meta = { ...shape.meta }
-          if (locked) meta[FACILITATOR_LOCK] = true
-          else delete meta[FACILITATOR_LOCK]
-          return { id: shape.id, type: shape.type, isLocked: locked, meta }
+          // updateShapes merges meta, so unlocking writes false rather than leaving the key out.
+          return { id: shape.id, type: shape.type, isLocked: locked, meta: { ...shape.meta, [FACILITATOR_LOCK]: locked } }
         }),
       )
     },
