@@ -156,7 +156,8 @@ describe('a facilitator runs a session', () => {
     await facilitator.page.locator('[data-testid="signal-reaction"][data-name="Pablo"][data-kind="clap"]').waitFor()
     await facilitator.page.getByTestId('lower-hands').click()
     await hand.waitFor({ state: 'detached' })
-    expect(await participant.page.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('false')
+    // Pablo's own hand comes down too, once the session state reaches him.
+    expect(await eventually(() => participant.page.getByTestId('raise-hand').getAttribute('aria-pressed'), (v) => v === 'false')).toBe('false')
   })
 
   it('runs a dot vote: participants spend their votes, counts stay hidden until the facilitator reveals them', async () => {
