@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 // files, stock y-websocket clients, and Debian's Chromium through playwright-core.
 export default defineConfig({
   test: {
-    include: ['{shared,server,client,e2e}/**/*.test.{ts,tsx}'],
+    include: ['{shared,server,client,e2e,bench}/**/*.test.{ts,tsx}'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

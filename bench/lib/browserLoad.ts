@@ -33,23 +33,22 @@ export async function browserTimeToInteractive(baseUrl: string, room: string, no
       await context.addInitScript(() => localStorage.setItem('ww.userName', 'Bench'))
       const page = await context.newPage()
       await page.goto(`${baseUrl}/b/${id}#key=${key}`)
-      const ms = await page.evaluate(
-        (expected) =>
-          new Promise<number>((resolve, reject) => {
-            const deadline = performance.now() + 60_000
-            const check = () => {
-              const editor = (window as unknown as { __editor?: { getCurrentPageShapes(): unknown[] } }).__editor
-              if (editor && editor.getCurrentPageShapes().length >= expected) {
-                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
-                return
-              }
-              if (performance.now() > deadline) reject(new Error('board did not become interactive in 60 s'))
-              else setTimeout(check, 5)
-            }
-            check()
-          }),
-        notes,
-      )
+      // A string, not a function: the bench runs under tsx, whose esbuild wraps named
+      // functions in a helper (__name) that does not exist in the page.
+      const ms = (await page.evaluate(`new Promise((resolve, reject) => {
+        const expected = ${notes}
+        const deadline = performance.now() + 60000
+        const check = () => {
+          const editor = window.__editor
+          if (editor && editor.getCurrentPageShapes().length >= expected) {
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
+            return
+          }
+          if (performance.now() > deadline) reject(new Error('board did not become interactive in 60 s: ' + (editor ? editor.getCurrentPageShapes().length + ' of ' + expected + ' notes' : 'no editor; page says: ' + document.body.innerText.slice(0, 200))))
+          else setTimeout(check, 5)
+        }
+        check()
+      })`)) as number
       samples.push(Math.round(ms))
       await context.close()
     }

@@ -1,5 +1,10 @@
-/** Realistic tldraw-shaped note records for the workloads, written with shared/documentLayout.ts. */
+/**
+ * Realistic tldraw note records for the workloads, written with
+ * shared/documentLayout.ts; they pass the board schema's validation (a browser
+ * skips records that do not, which would make the browser load meaningless).
+ */
 import { randomBytes } from 'node:crypto'
+import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type { PlainRecord } from '../../shared/documentLayout'
 
 const WORDS = (
@@ -17,11 +22,11 @@ export function shapeId(): string {
   return 'shape:' + randomBytes(12).toString('base64url')
 }
 
-let indexCounter = 0
-/** A fractional-index-like key; tldraw uses `a1`, `a2`, … style keys. */
+let lastIndex: IndexKey | null = null
+/** The next fractional index key (tldraw's own function: a hand-made key ending in 0 is invalid). */
 export function nextIndex(): string {
-  indexCounter++
-  return 'a' + indexCounter.toString(36).padStart(4, '0')
+  lastIndex = getIndexAbove(lastIndex)
+  return lastIndex
 }
 
 export function noteRecord(id: string, x: number, y: number, meta: Record<string, unknown>, text = randomText()): PlainRecord {
@@ -47,7 +52,8 @@ export function noteRecord(id: string, x: number, y: number, meta: Record<string
       url: '',
       scale: 1,
       labelColor: 'black',
-      fontSizeAdjustment: 0,
+      fontSizeAdjustment: 1,
+      textLastEditedBy: null,
       richText: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] },
     },
   }

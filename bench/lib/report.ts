@@ -305,7 +305,6 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
     }
   }
   L.push('')
-  L.push('TODO: time to first interactive frame in Chromium (tldraw rendering the board) is not measured yet; it needs the built client and the e2e harness.')
   L.push('')
 
   // persistence
