@@ -10,6 +10,7 @@ import { closeReasonFor, createBoardAccess } from './access/boardAccess'
 import { createBoardWriteGuard } from './access/boardWriteGuard'
 import { combineGuards, createProtectedMapGuard } from './access/protectedMapGuard'
 import { GLOSSARY_KEY } from '../../shared/translations'
+import { SESSION_KEY } from '../../shared/documentLayout'
 import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
@@ -54,7 +55,11 @@ export async function startServer(
     // The board's document has the write guard; a private document only ever holds its owner's own notes.
     createWriteGuard: (doc, docName) =>
       parseDocName(docName).owner === undefined
-        ? combineGuards(createBoardWriteGuard(doc), createProtectedMapGuard(doc, GLOSSARY_KEY, 'interpreter'))
+        ? combineGuards(
+            createBoardWriteGuard(doc),
+            createProtectedMapGuard(doc, SESSION_KEY, 'facilitator'),
+            createProtectedMapGuard(doc, GLOSSARY_KEY, 'interpreter'),
+          )
         : undefined,
     boardOf: (docName) => parseDocName(docName).boardId,
     load: (docName) => {

@@ -1,6 +1,5 @@
 /**
  * What participants may not change on a board, enforced by the server:
- * - the facilitator-only session state (timer, private mode, voting ...);
  * - records a facilitator locked (`meta.facilitatorLock`): no change, no
  *   delete, no new shape inside them, and nobody but a facilitator may set
  *   or clear the mark;
@@ -8,8 +7,10 @@
  *   in CUSTOM_SHAPES, e.g. the radar's `showNames`): kept at what a facilitator
  *   last set, or at the declared value on a shape someone else created.
  * Viewers never get this far: the room drops their updates. The guard keeps
- * the last accepted state of what it protects (locked records, the session
- * map), so a forbidden change, once applied by Yjs, can be written back.
+ * the last accepted state of what it protects (locked records, those props),
+ * so a forbidden change, once applied by Yjs, can be written back. Root maps
+ * only some roles may change (the session state, the glossary) are guarded
+ * by protectedMapGuard.ts; createServer combines them.
  */
 import * as Y from 'yjs'
 import { hasRole, type Role } from '../../../shared/access'
@@ -17,7 +18,6 @@ import { CUSTOM_SHAPES } from '../../../shared/boardSchema'
 import {
   FACILITATOR_LOCK,
   getRecordsMap,
-  getSessionMap,
   jsonEqual,
   putRecord,
   yMapToRecord,
@@ -47,10 +47,8 @@ function isLockedMap(record: unknown): boolean {
 /** The guard for one board document. */
 export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
   const records = getRecordsMap(doc)
-  const session = getSessionMap(doc)
   /** Last accepted state of every facilitator-locked record. */
   const locked = new Map<string, PlainRecord>()
-  let sessionState = session.toJSON() as Record<string, unknown>
   for (const [id, record] of records) if (isLockedMap(record)) locked.set(id, yMapToRecord(record) as PlainRecord)
   /** Last accepted facilitator-only props per record that has some. */
   const facilitatorProps = new Map<string, Record<string, unknown>>()
@@ -65,35 +63,30 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
   const unlockRecords = new Set<string>()
   /** Records whose facilitator-only props go back to these values. */
   const restoreProps = new Map<string, Record<string, unknown>>()
-  let restoreSession = false
 
-  /** The record id a changed type belongs to, or 'session', or undefined (another root). */
-  function ownerOf(type: Y.AbstractType<unknown>): string | typeof session | undefined {
-    if (type === session) return session
+  /** The record id a changed type belongs to, or undefined (another root). */
+  function ownerOf(type: Y.AbstractType<unknown>): string | undefined {
     let current: Y.AbstractType<unknown> = type
     for (;;) {
       const item = current._item
       if (!item) return undefined
       const parent = item.parent as Y.AbstractType<unknown>
       if (parent === records) return item.parentSub ?? undefined
-      if (parent === session) return session
       current = parent
     }
   }
 
-  function changedRecordIds(transaction: Y.Transaction): { ids: Set<string>; session: boolean } {
+  function changedRecordIds(transaction: Y.Transaction): Set<string> {
     const ids = new Set<string>()
-    let sessionTouched = false
     for (const [type, keys] of transaction.changed) {
       if ((type as unknown) === records) {
         for (const key of keys) if (key !== null) ids.add(key)
         continue
       }
       const owner = ownerOf(type as Y.AbstractType<unknown>)
-      if (owner === session) sessionTouched = true
-      else if (typeof owner === 'string') ids.add(owner)
+      if (owner !== undefined) ids.add(owner)
     }
-    return { ids, session: sessionTouched }
+    return ids
   }
 
   function parentLocked(id: string): boolean {
@@ -111,10 +104,9 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
 
   return {
     observe(transaction, role) {
-      const { ids, session: sessionTouched } = changedRecordIds(transaction)
+      const ids = changedRecordIds(transaction)
       const trusted = role === null || hasRole(role, 'facilitator')
       if (!trusted) {
-        if (sessionTouched) restoreSession = true
         for (const id of ids) {
           if (locked.has(id)) restoreRecords.add(id)
           else if (!records.has(id)) continue
@@ -129,7 +121,6 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
         }
         return
       }
-      if (sessionTouched) sessionState = session.toJSON() as Record<string, unknown>
       for (const id of ids) {
         const record = records.get(id)
         if (isLockedMap(record)) locked.set(id, yMapToRecord(record!) as PlainRecord)
@@ -140,13 +131,9 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
       }
     },
     repair() {
-      if (!restoreSession && restoreRecords.size === 0 && dropRecords.size === 0 && unlockRecords.size === 0 && restoreProps.size === 0) return false
+      if (restoreRecords.size === 0 && dropRecords.size === 0 && unlockRecords.size === 0 && restoreProps.size === 0) return false
       // Trusted (null role): the room attributes this transaction to nobody.
       doc.transact(() => {
-        if (restoreSession) {
-          for (const key of Array.from(session.keys())) if (!(key in sessionState)) session.delete(key)
-          for (const [key, value] of Object.entries(sessionState)) if (!jsonEqual(session.get(key), value)) session.set(key, value)
-        }
         for (const id of restoreRecords) putRecord(records, locked.get(id)!)
         for (const id of dropRecords) records.delete(id)
         for (const id of unlockRecords) {
@@ -162,7 +149,6 @@ export function createBoardWriteGuard(doc: Y.Doc): WriteGuard {
           }
         }
       }, GUARD_ORIGIN)
-      restoreSession = false
       restoreRecords.clear()
       dropRecords.clear()
       unlockRecords.clear()

@@ -1,6 +1,7 @@
 /**
  * A write guard for one root map of the board document that only some roles
- * may change (the glossary: interpreters and facilitators). Like the board
+ * may change: the session state (facilitators), the glossary (interpreters
+ * and facilitators). Like the board
  * guard, it keeps the last accepted content and writes it back over anyone
  * else's change. Entries are JSON values, one per key.
  */
