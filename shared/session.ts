@@ -97,9 +97,13 @@ export function setTimer(durationMs: number): TimerState {
   return { durationMs: d, endsAt: null, remainingMs: d }
 }
 
-/** Time left at `now` (never negative). */
+/**
+ * Time left at `now`: never negative, and never more than the running stretch
+ * started with (`remainingMs`), so a browser whose clock estimate is a
+ * millisecond behind the starter's does not show 10:01 for a 10-minute timer.
+ */
 export function timerRemaining(timer: TimerState, now: number): number {
-  return timer.endsAt === null ? timer.remainingMs : Math.max(0, timer.endsAt - now)
+  return timer.endsAt === null ? timer.remainingMs : Math.min(timer.remainingMs, Math.max(0, timer.endsAt - now))
 }
 
 export function isRunning(timer: TimerState): boolean {
@@ -122,8 +126,8 @@ export function pauseTimer(timer: TimerState, now: number): TimerState {
 export function addMinute(timer: TimerState, now: number): TimerState {
   const MINUTE = 60_000
   if (isRunning(timer)) {
-    const left = timerRemaining(timer, now)
-    return { ...timer, endsAt: now + Math.min(MAX_TIMER_MS, left + MINUTE) }
+    const left = Math.min(MAX_TIMER_MS, timerRemaining(timer, now) + MINUTE)
+    return { ...timer, endsAt: now + left, remainingMs: left }
   }
   return { ...timer, remainingMs: Math.min(MAX_TIMER_MS, timer.remainingMs + MINUTE) }
 }

@@ -15,6 +15,7 @@ import { groupOf, type Breakouts } from '../../../shared/breakouts'
 import { getSessionMap } from '../../../shared/documentLayout'
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { SessionKeys, setTimer, startTimer } from '../../../shared/session'
+import { useSelectedFrameId } from './voting'
 import { showFrame } from './breakoutFrames'
 import { serverNow, toLocalTime } from './serverClock'
 
@@ -85,10 +86,7 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
   const [open, setOpen] = useState<string | null>(null)
   const update = (next: Agenda) => writeAgenda(doc, next)
   const updateStep = (id: string, change: Partial<AgendaStep>) => update({ ...agenda, steps: agenda.steps.map((s) => (s.id === id ? { ...s, ...change } : s)) })
-  const selectedFrame = useValue('selected frame', () => {
-    const selected = editor?.getSelectedShapes() ?? []
-    return selected.length === 1 && selected[0].type === 'frame' ? selected[0].id : null
-  }, [editor])
+  const selectedFrame = useSelectedFrameId(editor)
   const startValue = agenda.startsAt === null ? '' : toDateTimeLocal(toLocalTime(agenda.startsAt))
   const go = (index: number | null) => {
     const next = goToStep(agenda, index, serverNow())

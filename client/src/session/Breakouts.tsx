@@ -14,6 +14,7 @@ import { getSessionMap } from '../../../shared/documentLayout'
 import { isLanguage } from '../../../shared/languages'
 import type { Person } from '../board/usePeople'
 import { copyFrameForGroups, showFrame, showFrames } from './breakoutFrames'
+import { useSelectedFrameId } from './voting'
 import { serverNow } from './serverClock'
 
 /** People who take part in groups: not facilitators, not viewers. */
@@ -35,10 +36,7 @@ export function BreakoutControls({ doc, editor, people, breakouts }: { doc: Y.Do
   const [rule, setRule] = useState<MixingRule>('mixed')
   const [proposal, setProposal] = useState<string[][] | null>(null)
   const names = useMemo(() => new Map(people.map((p) => [p.userId, p.name])), [people])
-  const selectedFrame = useValue('selected frame', () => {
-    const selected = editor?.getSelectedShapes() ?? []
-    return selected.length === 1 && selected[0].type === 'frame' ? selected[0].id : null
-  }, [editor])
+  const selectedFrame = useSelectedFrameId(editor)
   const groupName = (i: number) => t('breakouts.groupName', { n: i + 1 })
 
   // Late joiners: the facilitator's browser puts them where the balance suffers least.

@@ -1,23 +1,10 @@
-/** Client side of dot voting: this browser's voter secret, and what a selection offers as items. */
-import type { Editor, TLShape } from 'tldraw'
+/** Client side of dot voting: this browser's voter secret, what a selection offers as items, the selected frame. */
+import { useValue, type Editor, type TLShape } from 'tldraw'
+import { browserSecret } from '../user/identity'
 
 /** This browser's secret voter id for a board (only its hash is stored on the server). */
 export function voterSecret(boardId: string): string {
-  const storageKey = `ww.voter.${boardId}`
-  try {
-    const existing = localStorage.getItem(storageKey)
-    if (existing && /^[A-Za-z0-9_-]{22,64}$/.test(existing)) return existing
-  } catch {
-    // fall through: a secret for this page only
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(18))
-  const secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-  try {
-    localStorage.setItem(storageKey, secret)
-  } catch {
-    // not remembered
-  }
-  return secret
+  return browserSecret(`ww.voter.${boardId}`)
 }
 
 /**
@@ -40,4 +27,16 @@ export function voteItemsForSelection(editor: Editor): string[] {
       .map((shape) => shape.id)
   }
   return selected.filter((shape) => shape.type !== 'frame').map((shape) => shape.id)
+}
+
+/** The id of the one selected frame, or null (live). */
+export function useSelectedFrameId(editor: Editor | null): string | null {
+  return useValue(
+    'selected frame',
+    () => {
+      const selected = editor?.getSelectedShapes() ?? []
+      return selected.length === 1 && selected[0].type === 'frame' ? selected[0].id : null
+    },
+    [editor],
+  )
 }

@@ -9,27 +9,15 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { KEY_PARAM } from '../../../shared/access'
-import { PRIVATE_PARAM, PRIVATE_SECRET_PATTERN } from '../../../shared/privateMode'
+import { PRIVATE_PARAM } from '../../../shared/privateMode'
+import { browserSecret } from '../user/identity'
 import { closeReasonByCode, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 import { websocketBase } from './BoardConnection'
 
+/** Not remembered (no localStorage): notes written now are revealed with the others, but a reload starts a new private document. */
 function privateSecret(boardId: string): string {
-  const storageKey = `ww.private.${boardId}`
-  try {
-    const existing = localStorage.getItem(storageKey)
-    if (existing && PRIVATE_SECRET_PATTERN.test(existing)) return existing
-  } catch {
-    // a secret for this page only
-  }
-  const bytes = crypto.getRandomValues(new Uint8Array(24))
-  const secret = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-  try {
-    localStorage.setItem(storageKey, secret)
-  } catch {
-    // not remembered: notes written now are revealed with the others, but a reload starts a new private document
-  }
-  return secret
+  return browserSecret(`ww.private.${boardId}`, 24)
 }
 
 export class PrivateDocument {

@@ -116,3 +116,17 @@ export function setOrganisation(organisation: string): string {
 export function setTimeZone(timeZone: string): void {
   if (isTimeZone(timeZone)) write(USER_TIME_ZONE_KEY, timeZone)
 }
+
+/**
+ * A random secret this browser keeps under `storageKey` (created on first
+ * use, 144+ bits, base64url), e.g. a voter id or a private document's key.
+ * Where localStorage is unavailable, a fresh one for this page only.
+ */
+export function browserSecret(storageKey: string, bytes = 18): string {
+  const existing = read(storageKey)
+  if (existing && /^[A-Za-z0-9_-]{22,64}$/.test(existing)) return existing
+  const random = crypto.getRandomValues(new Uint8Array(bytes))
+  const secret = btoa(String.fromCharCode(...random)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  write(storageKey, secret)
+  return secret
+}
