@@ -10,7 +10,8 @@ import { useTranslation } from 'react-i18next'
 import { useValue, type Editor } from 'tldraw'
 import type * as Y from 'yjs'
 import { addMinute, isRunning, pauseTimer, resetTimer, SessionKeys, setTimer, startTimer, timerRemaining } from '../../../shared/session'
-import { finishVote, revealPrivateNotes, startVote } from '../api/http'
+import { errorMessage } from '../api/errorMessage'
+import { finishVote, revealPrivateNotes, startVote, type CallError } from '../api/http'
 import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { isFacilitatorLocked, setFacilitatorLock } from './facilitatorLock'
 import { voteItemsForSelection } from './voting'
@@ -40,6 +41,8 @@ export function FacilitatorPanel({
   onDone: (message: string) => void
 }) {
   const { t } = useTranslation()
+  // Say why, in the person's language (storage full, link replaced, ...), not only that it failed.
+  const failed = (error: CallError) => `${t('voting.failed')} ${errorMessage(t, error)}`
   const [minutes, setMinutes] = useState('5')
   const [perPerson, setPerPerson] = useState('3')
   const [onePerItem, setOnePerItem] = useState(false)
@@ -172,7 +175,7 @@ export function FacilitatorPanel({
             data-testid="private-reveal"
             onClick={() =>
               void revealPrivateNotes(boardId, boardKey).then((r) =>
-                onDone(r.ok ? t('privateMode.revealed', { count: r.value.revealed, people: r.value.people }) : t('voting.failed')),
+                onDone(r.ok ? t('privateMode.revealed', { count: r.value.revealed, people: r.value.people }) : failed(r.error)),
               )
             }
           >
@@ -198,11 +201,11 @@ export function FacilitatorPanel({
                 type="button"
                 className="button button--small button--primary"
                 data-testid="vote-reveal"
-                onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'reveal').then((r) => onDone(r.ok ? t('voting.revealed') : t('voting.failed')))}
+                onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'reveal').then((r) => onDone(r.ok ? t('voting.revealed') : failed(r.error)))}
               >
                 {t('voting.reveal')}
               </button>
-              <button type="button" className="button button--small" data-testid="vote-close" onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'close')}>
+              <button type="button" className="button button--small" data-testid="vote-close" onClick={() => void finishVote(boardId, boardKey, currentVote.id, 'close').then((r) => !r.ok && onDone(failed(r.error)))}>
                 {t('voting.close')}
               </button>
             </div>
@@ -219,7 +222,7 @@ export function FacilitatorPanel({
                 onePerItem,
                 anonymous,
                 ...(voteMinutes.trim() && duration > 0 ? { durationMs: duration * 60_000 } : {}),
-              }).then((r) => onDone(r.ok ? t('voting.started', { count: voteItems.length }) : t('voting.failed')))
+              }).then((r) => onDone(r.ok ? t('voting.started', { count: voteItems.length }) : failed(r.error)))
             }}
           >
             <div className="facilitator-panel__row">
