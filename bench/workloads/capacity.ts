@@ -8,6 +8,7 @@
  * after every client disconnected and the room idle grace period passed.
  */
 import type { ClientSpec } from '../lib/genWorker'
+import { SETTLE_COLLECTION_MS } from '../../server/src/idleGc'
 import { measureWindow, type ConnectResult, type Generator, type WindowResult } from '../lib/generator'
 import { readRssBytes } from '../lib/procstats'
 import {
@@ -73,10 +74,22 @@ export interface CapacityResult {
     /** Full process.memoryUsage() after the forced GC: heapTotal, external, arrayBuffers. */
     afterForcedGc?: Record<string, number> | null
     graceWaitedMs: number | null
+    /** RSS once a second from the moment the rooms were gone (bytes; null where unreadable). */
+    idleRssSeries?: (number | null)[]
     roomsAfterGrace: number | null
     note: string
   }
   error?: string
+}
+
+/** When the after-grace RSS is read, counted from the moment no room is loaded. */
+const settleReadMs = (cfg: CapacityConfig) => Math.max(cfg.graceMs, SETTLE_COLLECTION_MS + 4000)
+
+/** "RSS MB at +0 s 163, +5 s 132, ..." for the note. */
+function idleCurve(series: (number | null)[] | undefined): string {
+  if (!series?.length) return 'no series'
+  const at = series.map((b, i) => ({ i, b })).filter(({ i }) => i % 3 === 0 || i === series.length - 1)
+  return 'RSS MB ' + at.map(({ i, b }) => `+${i} s ${b === null ? '?' : Math.round(b / 1048576)}`).join(', ')
 }
 
 export async function runCapacity(kind: ServerKind, gen: Generator, cfg: CapacityConfig, deadline: Deadline): Promise<CapacityResult> {
@@ -175,10 +188,15 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
     if (kind === 'ours') {
       const waited = await waitRoomsUnloaded(server, (cfg.server.roomIdleMs ?? 0) + 30_000)
       out.memory.graceWaitedMs = waited
-      await sleep(Math.max(2000, cfg.graceMs))
     } else {
-      await sleep(Math.max(2000, cfg.graceMs))
       out.memory.graceWaitedMs = Date.now() - t0
+    }
+    // Ours collects garbage at once when idle and again SETTLE_COLLECTION_MS later, when V8
+    // will shrink its young generation (server/src/idleGc.ts); the RSS is read after both.
+    out.memory.idleRssSeries = []
+    for (let s = 0; s * 1000 < settleReadMs(cfg); s++) {
+      out.memory.idleRssSeries.push(readRssBytes(server.pid))
+      await sleep(1000)
     }
     out.memory.afterGraceRssBytes = readRssBytes(server.pid)
     out.memory.afterGraceHeapUsedBytes = server.readProbe()?.memory?.heapUsed ?? null
@@ -189,7 +207,7 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
     out.memory.roomsAfterGrace = (await healthz(server))?.rooms ?? null
     out.memory.note =
       kind === 'ours'
-        ? `ROOM_IDLE_MS=${cfg.server.roomIdleMs}; RSS read after /healthz reported 0 rooms plus ${Math.max(2000, cfg.graceMs)} ms`
+        ? `ROOM_IDLE_MS=${cfg.server.roomIdleMs}; RSS read ${settleReadMs(cfg) / 1000} s after /healthz reported 0 rooms (${idleCurve(out.memory.idleRssSeries)})`
         : 'the stock reference server without persistence never unloads a document (its `docs` map keeps every room)'
   } catch (e) {
     out.error = (out.error ? out.error + '; ' : '') + String((e as Error).message ?? e)

@@ -8,7 +8,7 @@
  * a few more idle seconds. Optionally one forced GC at the end (diagnosis).
  *
  *   node --import tsx server/scripts/idleMemory.ts [--rooms=500] [--clients=5] [--seconds=15]
- *        [--idle=10] [--gc] [--node-args="--max-semi-space-size=2"] [--env=MALLOC_ARENA_MAX=2]
+ *        [--idle=10] [--series] [--gc] [--smaps] [--node-args="--max-semi-space-size=2"] [--env=MALLOC_ARENA_MAX=2]
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
@@ -122,8 +122,32 @@ for (;;) {
 console.log(`rooms unloaded after ${Date.now() - t0} ms`)
 await sleep(2000)
 await snap('after grace +2 s')
-await sleep(IDLE * 1000)
-await snap(`idle +${IDLE} s more`)
+if (process.argv.includes('--series')) {
+  // How RSS settles over time: one line every 5 s, with glibc's main arena ([heap]) and anonymous mappings apart.
+  const { readFileSync } = await import('node:fs')
+  const kinds = () => {
+    let heap = 0, anon = 0, files = 0, cur = ''
+    for (const line of readFileSync(`/proc/${server.pid}/smaps`, 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+      if (head) cur = head[1] ?? ''
+      else if (line.startsWith('Rss:')) {
+        const kb = Number(line.split(/\s+/)[1])
+        if (cur === '[heap]') heap += kb
+        else if (cur.startsWith('/')) files += kb
+        else anon += kb
+      }
+    }
+    return `[heap] ${(heap / 1024).toFixed(0)} anon ${(anon / 1024).toFixed(0)} files ${(files / 1024).toFixed(0)}`
+  }
+  for (let s = 5; s <= IDLE; s += 5) {
+    await sleep(5000 - 600)
+    await snap(`idle +${s} s`)
+    console.log(`  smaps MB: ${kinds()}`)
+  }
+} else {
+  await sleep(IDLE * 1000)
+  await snap(`idle +${IDLE} s more`)
+}
 if (process.argv.includes('--gc')) {
   const g = await server.forceGc()
   console.log(`after forced gc        rss ${mb(g?.rss)} MB  heapUsed ${mb(g?.heapUsed)}  heapTotal ${mb(g?.heapTotal)}  external ${mb(g?.external)}  arrayBuffers ${mb(g?.arrayBuffers)}`)

@@ -14,7 +14,7 @@ import { SESSION_KEY } from '../../shared/documentLayout'
 import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
-import { collectGarbageNow } from './idleGc'
+import { createIdleCollector } from './idleGc'
 import type { Logger } from './log'
 import { RoomManager } from './room/RoomManager'
 import { openSqliteStorage } from './storage/SqliteStorage'
@@ -79,11 +79,12 @@ export async function startServer(
     maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
     // Memory follows active boards only if the garbage they leave is collected while idle (see idleGc.ts).
-    onAllUnloaded: () => {
-      const started = performance.now()
-      if (collectGarbageNow()) log.debug('idle: collected garbage', { ms: Math.round(performance.now() - started) })
-    },
+    onAllUnloaded: () => idle.becameIdle(),
   })
+  const idle = createIdleCollector(
+    () => rooms.stats().rooms === 0,
+    (phase, ms) => log.debug('idle: collected garbage', { phase, ms }),
+  )
   const app = createApp({ config, storage, access, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
   const server = http.createServer(app)
   const stopSync = attachSync(server, rooms, { maxMessageBytes: config.maxMessageBytes, log })
@@ -102,6 +103,7 @@ export async function startServer(
     (stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
+      idle.stop()
       await rooms.shutdown()
       await stopSync()
       server.closeAllConnections()
