@@ -11,7 +11,8 @@ import type { RoomPersistence } from './RoomPersistence'
 /** What the writer needs; `onStorageStatus` tells the room to notify its clients. */
 export interface DocumentWriterOptions {
   boardId: string
-  doc: Y.Doc
+  /** The room's document (built on first use; only a compaction needs it, and only after a write). */
+  doc: () => Y.Doc
   persistence: RoomPersistence
   /** Sequence number of the last stored update already in `doc`. */
   lastSeq: number
@@ -96,7 +97,7 @@ export class DocumentWriter {
   private async compact(): Promise<boolean> {
     if (this.stopped) return false
     const { boardId, log } = this.options
-    const snapshot = Y.encodeStateAsUpdate(this.options.doc)
+    const snapshot = Y.encodeStateAsUpdate(this.options.doc())
     try {
       await this.options.persistence.compact(snapshot, this.lastSeq)
       this.unsnapshotted = 0

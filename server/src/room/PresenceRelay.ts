@@ -19,7 +19,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { awarenessFrame } from './frames'
 import type { RoomSocket } from './RoomSocket'
 
@@ -51,12 +51,12 @@ export class PresenceRelay {
   private lastFlush = 0
 
   constructor(
-    doc: Y.Doc,
     /** Current flush interval (a fixed number in tests, presenceInterval of the room's size otherwise). */
     private readonly flushMs: () => number,
     private readonly broadcast: (frame: Uint8Array) => void,
   ) {
-    this.awareness = new Awareness(doc)
+    // Presence never touches the board: its own empty doc only gives the Awareness a client id.
+    this.awareness = new Awareness(new Y.Doc())
     // The server is not a participant: it must not show up as a cursor.
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onUpdate)
@@ -87,6 +87,7 @@ export class PresenceRelay {
     this.timer = undefined
     this.awareness.off('update', this.onUpdate)
     this.awareness.destroy()
+    this.awareness.doc.destroy()
   }
 
   private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {

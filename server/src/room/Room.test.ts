@@ -316,6 +316,94 @@ describe('Room', () => {
   })
 })
 
+describe('Room built from stored bytes', () => {
+  function lazyRoom(persistence: RoomPersistence, fullState: Uint8Array, onBroken?: () => void, buildAfterMs = 60_000): Room {
+    const room = new Room({
+      boardId: 'board',
+      fullState,
+      buildAfterMs,
+      onBroken,
+      lastSeq: 0,
+      persistence,
+      log: silentLogger,
+      maxBufferedBytes: 1024 * 1024,
+      compactAfterUpdates: 1000,
+      awarenessFlushMs: 5,
+    })
+    rooms.push(room)
+    return room
+  }
+  const kinds = (socket: FakeSocket) =>
+    socket.frames.filter((frame) => frame[0] === MessageType.Sync).map((frame) => (frame[1] === 0 ? 'step1' : frame[1] === 1 ? 'step2' : 'update'))
+
+  it('answers a fresh client from the stored bytes without building, and builds on the first edit', async () => {
+    const persistence = new FlakyPersistence()
+    const room = lazyRoom(persistence, noteUpdate('stored', 'from disk'))
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana, { role: 'participant' })
+    room.handleSocketConnect(bram, { role: 'participant' })
+    room.handleSocketMessage(ana, clientStep1Frame(new Y.Doc()))
+    // The stock provider's answer to a step 1 when it has nothing: an empty update.
+    room.handleSocketMessage(ana, clientUpdateFrame(Y.encodeStateAsUpdate(new Y.Doc())))
+    await settle()
+    expect(kinds(ana)).toEqual(['step2'])
+    expect(room.isBuilt).toBe(false)
+    const anaDoc = new Y.Doc()
+    ana.applySyncFramesTo(anaDoc)
+    expect(notes(anaDoc)).toEqual({ stored: 'from disk' })
+
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('new', 'edit')))
+    await settle()
+    expect(room.isBuilt).toBe(true)
+    expect(persistence.appended).toHaveLength(1)
+    // Both were owed our step 1; Bram also gets the edit.
+    expect(kinds(ana)).toEqual(['step2', 'step1'])
+    expect(kinds(bram)).toEqual(['step1', 'update'])
+    expect(notes(room.doc)).toEqual({ stored: 'from disk', new: 'edit' })
+  })
+
+  it('builds for a returning client and sends it exactly what it lacks', async () => {
+    const stored = new Y.Doc()
+    stored.getMap('notes').set('a', 'seen before')
+    const returning = new Y.Doc()
+    Y.applyUpdate(returning, Y.encodeStateAsUpdate(stored))
+    stored.getMap('notes').set('b', 'missed')
+    const room = lazyRoom(new FlakyPersistence(), Y.encodeStateAsUpdate(stored))
+    const socket = new FakeSocket()
+    room.handleSocketConnect(socket, { role: 'participant' })
+    room.handleSocketMessage(socket, clientStep1Frame(returning))
+    await settle()
+    expect(room.isBuilt).toBe(true)
+    socket.applySyncFramesTo(returning)
+    expect(notes(returning)).toEqual({ a: 'seen before', b: 'missed' })
+  })
+
+  it('builds on its own after the delay, with nobody needing it', async () => {
+    const room = lazyRoom(new FlakyPersistence(), noteUpdate('stored', 'x'), undefined, 20)
+    expect(room.isBuilt).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(room.isBuilt).toBe(true)
+  })
+
+  it('closes everyone with load-failed and writes nothing when the stored bytes cannot be read', async () => {
+    const persistence = new FlakyPersistence()
+    const whole = noteUpdate('stored', 'x'.repeat(200))
+    let broken = 0
+    const room = lazyRoom(persistence, whole.slice(0, whole.length / 2), () => broken++)
+    const [ana, bram] = [new FakeSocket(), new FakeSocket()]
+    room.handleSocketConnect(ana, { role: 'participant' })
+    room.handleSocketConnect(bram, { role: 'participant' })
+    room.handleSocketMessage(ana, clientUpdateFrame(noteUpdate('typed', 'meanwhile')))
+    await settle()
+    expect(broken).toBe(1)
+    expect(ana.closedWith).toEqual({ code: Close.loadFailed.code, reason: Close.loadFailed.reason })
+    expect(bram.closedWith).toEqual({ code: Close.loadFailed.code, reason: Close.loadFailed.reason })
+    expect(persistence.appended).toEqual([])
+    expect(await room.flush()).toBe(true)
+    expect(persistence.snapshots).toEqual([])
+  })
+})
+
 describe('newerEntries', () => {
   it('keeps only entries y-protocols would apply, so echoed presence is not parsed again', () => {
     const server = new Awareness(new Y.Doc())

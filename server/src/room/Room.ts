@@ -4,6 +4,14 @@
  * unmodified WebsocketProvider connects. Transport-free (RoomSocket) and
  * storage-free (RoomPersistence); a Room is only ever built from a document
  * that has finished loading, so it never answers a sync request early.
+ *
+ * A room loaded from a stored snapshot builds its Y.Doc only when something
+ * needs it (an edit, a client that already holds part of the board, a server
+ * change, a viewer's presence) or BUILD_AFTER_MS after it loaded, whichever
+ * comes first. Until then newcomers are answered from the stored bytes. Building
+ * a big board costs the server about what applying it costs the newcomer; on
+ * a machine that runs both (loopback, the bench) they no longer compete, and a
+ * board that is only looked at is never built at all before it unloads.
  */
 import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
@@ -25,8 +33,8 @@ import type { WriteGuard } from './WriteGuard'
 /** Everything a room needs, handed in by the room manager (or a test). */
 export interface RoomOptions {
   boardId: string
-  /** The board's document, fully loaded from storage. */
-  doc: Y.Doc
+  /** The board's document, fully loaded from storage; without it, `fullState` is built into one when needed. */
+  doc?: Y.Doc
   /** Sequence number of the last stored update already in `doc`. */
   lastSeq: number
   persistence: RoomPersistence
@@ -37,6 +45,10 @@ export interface RoomOptions {
   compactAfterUpdates: number
   /** The document encoded as one update, when the caller already has it (a stored snapshot). */
   fullState?: Uint8Array
+  /** Without `doc`: build the document this long after loading even if nothing needed it (default BUILD_AFTER_MS). */
+  buildAfterMs?: number
+  /** The stored document could not be built (corrupt bytes): the room has closed its sockets and must be dropped unwritten. */
+  onBroken?: () => void
   /** Fixed interval between presence frames (tests); by default it grows with the room, 5 to 30 ms (presenceInterval). */
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
@@ -58,6 +70,14 @@ const SERVER_ORIGIN = Symbol('server')
 const STEP2_CACHE_ENTRIES = 8
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc())
 
+/**
+ * A lazily built room builds its document at the latest this long after loading:
+ * late enough that the clients who opened the board have applied it first, soon
+ * enough that the first edit rarely waits for the build and that stored bytes
+ * that cannot be read are found while people are still arriving.
+ */
+export const BUILD_AFTER_MS = 1000
+
 function stateVectorKey(stateVector: Uint8Array): string {
   return toBase64(stateVector)
 }
@@ -65,10 +85,16 @@ function stateVectorKey(stateVector: Uint8Array): string {
 /** A board being edited: relays document updates and presence between its sockets. */
 export class Room {
   readonly boardId: string
-  readonly doc: Y.Doc
+  /** The document, once built (see `doc`). */
+  private built: Y.Doc | undefined
+  /** The stored bytes the document is built from when it is first needed. */
+  private unbuilt: Uint8Array | undefined
+  private buildTimer: ReturnType<typeof setTimeout> | undefined
+  /** Sockets that get our sync step 1 (our state vector) once the document is built. */
+  private readonly owedStep1 = new Set<RoomSocket>()
   /** Connected sockets and the role each was admitted with. */
   private readonly sockets = new Map<RoomSocket, Role>()
-  private readonly guard: WriteGuard | undefined
+  private guard: WriteGuard | undefined
   /** The socket whose update is being applied and the role it had when it sent it (it may have left since). */
   private applying: { socket: RoomSocket; role: Role } | undefined
   /** Sockets already told that their edits are refused (once per connection is enough). */
@@ -96,11 +122,10 @@ export class Room {
   constructor(options: RoomOptions) {
     this.options = options
     this.boardId = options.boardId
-    this.doc = options.doc
     this.log = options.log
     this.writer = new DocumentWriter({
       boardId: options.boardId,
-      doc: options.doc,
+      doc: () => this.doc,
       persistence: options.persistence,
       lastSeq: options.lastSeq,
       compactAfterUpdates: options.compactAfterUpdates,
@@ -108,18 +133,8 @@ export class Room {
       log: options.log,
       onStorageStatus: (ok) => this.sendToAll(encodeStatusFrame({ kind: 'storage', ok })),
     })
-    this.guard = options.createWriteGuard?.(this.doc)
-    if (this.guard) {
-      const guard = this.guard
-      // Every transaction, whoever made it: the guard keeps the accepted state of what it protects.
-      this.doc.on('afterTransaction', (transaction: Y.Transaction) => {
-        const author = this.applying && transaction.origin === this.applying.socket ? this.applying.role : null
-        guard.observe(transaction, author)
-      })
-    }
     const fixedInterval = options.awarenessFlushMs
     this.presence = new PresenceRelay(
-      this.doc,
       fixedInterval === undefined ? () => presenceInterval(this.sockets.size) : () => fixedInterval,
       (frame) => this.sendToAll(frame),
     )
@@ -127,6 +142,69 @@ export class Room {
       const frame = syncStep2FrameFromUpdate(options.fullState)
       this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), frame)
       this.largestStep2 = frame.byteLength
+    }
+    if (options.doc) this.adopt(options.doc)
+    else if (options.fullState) {
+      this.unbuilt = options.fullState
+      this.buildTimer = setTimeout(() => {
+        this.buildTimer = undefined
+        if (!this.closed) this.ensureDoc()
+      }, options.buildAfterMs ?? BUILD_AFTER_MS)
+    } else throw new Error('a room needs its document or the stored bytes to build it from')
+  }
+
+  /** The board's document, built from the stored bytes on first use; throws if they cannot be read (the room is then broken and closed). */
+  get doc(): Y.Doc {
+    const doc = this.ensureDoc()
+    if (!doc) throw new Error(`room ${this.boardId} is broken: its stored document could not be read`)
+    return doc
+  }
+
+  /** The document, built now if need be; null when the stored bytes could not be read (the room has closed itself). */
+  private ensureDoc(): Y.Doc | null {
+    if (this.built) return this.built
+    const stored = this.unbuilt
+    if (!stored) return null
+    clearTimeout(this.buildTimer)
+    this.buildTimer = undefined
+    const doc = new Y.Doc()
+    try {
+      Y.applyUpdate(doc, stored)
+    } catch (error) {
+      doc.destroy()
+      this.unbuilt = undefined
+      this.log.error('board failed to load', { boardId: this.boardId, error })
+      this.close(Close.loadFailed)
+      this.writer.stop()
+      this.options.onBroken?.()
+      return null
+    }
+    this.unbuilt = undefined
+    this.adopt(doc)
+    return doc
+  }
+
+  /** True once the document exists in memory (tests, diagnostics). */
+  get isBuilt(): boolean {
+    return this.built !== undefined
+  }
+
+  /** Takes `doc` as the room's document: the write guard starts watching it, and owed step 1s go out. */
+  private adopt(doc: Y.Doc): void {
+    this.built = doc
+    this.guard = this.options.createWriteGuard?.(doc)
+    if (this.guard) {
+      const guard = this.guard
+      // Every transaction, whoever made it: the guard keeps the accepted state of what it protects.
+      doc.on('afterTransaction', (transaction: Y.Transaction) => {
+        const author = this.applying && transaction.origin === this.applying.socket ? this.applying.role : null
+        guard.observe(transaction, author)
+      })
+    }
+    if (this.owedStep1.size > 0) {
+      const frame = syncStep1Frame(doc)
+      for (const socket of this.owedStep1) if (this.sockets.has(socket)) this.send(socket, frame)
+      this.owedStep1.clear()
     }
   }
 
@@ -157,7 +235,10 @@ export class Room {
     }
     this.sockets.set(socket, options.role)
     if (options.hello) this.send(socket, helloFrame(!canEditContent(options.role)))
-    this.send(socket, syncStep1Frame(this.doc))
+    // A client with nothing yet has nothing to answer it with; one that has
+    // something sends a state vector or edits, which build the document.
+    if (this.built) this.send(socket, syncStep1Frame(this.built))
+    else this.owedStep1.add(socket)
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)
     if (this.writer.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
@@ -177,6 +258,7 @@ export class Room {
   /** Forgets a socket that closed (or that the room closed). */
   handleSocketClose(socket: RoomSocket): void {
     if (!this.sockets.delete(socket)) return
+    this.owedStep1.delete(socket)
     this.presence.removeSocket(socket)
     if (this.sockets.size === 0) this.options.onEmpty?.()
   }
@@ -192,13 +274,15 @@ export class Room {
     return this.writer
       .write(
         () => {
+          const doc = this.ensureDoc()
+          if (!doc) return null
           const changes: Uint8Array[] = []
           const collect = (update: Uint8Array) => changes.push(update)
-          this.doc.on('update', collect)
+          doc.on('update', collect)
           try {
-            this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+            doc.transact(() => change(doc), SERVER_ORIGIN)
           } finally {
-            this.doc.off('update', collect)
+            doc.off('update', collect)
           }
           if (changes.length === 0) return null
           this.step2Cache.clear()
@@ -229,10 +313,11 @@ export class Room {
   /** Frees timers and the document. The room must not be used afterwards. */
   destroy(): void {
     this.closed = true
+    clearTimeout(this.buildTimer)
     this.writer.stop()
     this.guard?.destroy()
     this.presence.destroy()
-    this.doc.destroy()
+    this.built?.destroy()
   }
 
   private readMessage(socket: RoomSocket, data: Uint8Array): void {
@@ -244,7 +329,10 @@ export class Room {
       case MessageType.Awareness: {
         const update = decoding.readVarUint8Array(decoder)
         // Viewers watch unseen unless a facilitator lets their cursors show.
-        if (!canEditContent(this.sockets.get(socket)!) && getSessionMap(this.doc).get(VIEWER_PRESENCE) !== true) return
+        if (!canEditContent(this.sockets.get(socket)!)) {
+          const doc = this.ensureDoc()
+          if (!doc || getSessionMap(doc).get(VIEWER_PRESENCE) !== true) return
+        }
         return this.presence.apply(socket, update)
       }
       case MessageType.QueryAwareness: {
@@ -264,7 +352,8 @@ export class Room {
         const stateVector = decoding.readVarUint8Array(decoder)
         Y.decodeStateVector(stateVector) // validates before it becomes a cache key
         this.writer.afterWrites(() => {
-          if (this.sockets.has(socket)) this.send(socket, this.step2For(stateVector))
+          const frame = this.sockets.has(socket) ? this.step2For(stateVector) : null
+          if (frame) this.send(socket, frame)
         })
         return
       }
@@ -274,18 +363,18 @@ export class Room {
         // Parsed here so a truncated or garbage update is the sender's bad
         // message (4400), not a failed apply in the middle of the room.
         const decoded = Y.decodeUpdate(update)
-        if (!canEditContent(this.sockets.get(socket)!)) {
-          // A viewer (or a raw client holding a viewer link) cannot write. Its own stock
-          // provider answers our step 1 with an empty update: nothing to refuse there.
-          if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) this.refuse(socket, 'read-only')
-          return
-        }
+        // A stock provider answers our step 1 with an empty update when it has nothing we lack.
+        if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
+        // A viewer (or a raw client holding a viewer link) cannot write.
+        if (!canEditContent(this.sockets.get(socket)!)) return this.refuse(socket, 'read-only')
         let repaired = false
         const role = this.sockets.get(socket)!
         void this.writer.write(
           () => {
+            const doc = this.ensureDoc()
+            if (!doc) return null
             // Checked against the document as it is when the update's turn comes.
-            const unknown = unknownReference(this.doc, decoded)
+            const unknown = unknownReference(doc, decoded)
             if (unknown) {
               // Yjs would keep it pending and integrate it later, under someone else's change and
               // past the write guard. Dropping it loses nothing an honest client sent: the stock
@@ -294,7 +383,7 @@ export class Room {
               this.log.debug('dropped an update that refers to content the board lacks', { boardId: this.boardId, unknown })
               return null
             }
-            const applied = this.apply(update, socket, role)
+            const applied = this.apply(doc, update, socket, role)
             repaired = applied.repaired
             return applied.change
           },
@@ -311,11 +400,14 @@ export class Room {
     }
   }
 
-  private step2For(stateVector: Uint8Array): Uint8Array {
+  /** Our answer to a state vector; null when the document could not be built (the room has closed). */
+  private step2For(stateVector: Uint8Array): Uint8Array | null {
     const key = stateVectorKey(stateVector)
     let frame = this.step2Cache.get(key)
     if (!frame) {
-      frame = syncStep2Frame(this.doc, stateVector)
+      const doc = this.ensureDoc()
+      if (!doc) return null
+      frame = syncStep2Frame(doc, stateVector)
       this.largestStep2 = Math.max(this.largestStep2, frame.byteLength)
       // Bounded: distinct state vectors between two changes are few in practice.
       if (this.step2Cache.size >= STEP2_CACHE_ENTRIES) this.step2Cache.clear()
@@ -329,14 +421,14 @@ export class Room {
    * may not change; returns the net change (null if nothing was new) and
    * whether the guard repaired anything.
    */
-  private apply(update: Uint8Array, origin: RoomSocket, role: Role): { change: Uint8Array | null; repaired: boolean } {
+  private apply(doc: Y.Doc, update: Uint8Array, origin: RoomSocket, role: Role): { change: Uint8Array | null; repaired: boolean } {
     const changes: Uint8Array[] = []
     const collect = (change: Uint8Array) => changes.push(change)
     let repaired = false
-    this.doc.on('update', collect)
+    doc.on('update', collect)
     this.applying = { socket: origin, role }
     try {
-      Y.applyUpdate(this.doc, update, origin)
+      Y.applyUpdate(doc, update, origin)
     } catch (error) {
       // Whatever was integrated before the error is in `changes` and gets stored.
       this.log.error('update could not be applied', { boardId: this.boardId, error })
@@ -345,7 +437,7 @@ export class Room {
       try {
         repaired = this.guard?.repair() ?? false
       } finally {
-        this.doc.off('update', collect)
+        doc.off('update', collect)
       }
     }
     if (changes.length === 0) return { change: null, repaired }

@@ -14,7 +14,6 @@ import * as Y from 'yjs'
 import { canEditContent, type Role } from '../../../shared/access'
 import { Close, type CloseReason } from '../../../shared/protocol'
 import type { Logger } from '../log'
-import { helloFrame, isEmptyStep1, syncStep2FrameFromUpdate } from './frames'
 import { Room } from './Room'
 import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -52,17 +51,6 @@ export interface RoomManagerOptions {
    */
   onAllUnloaded?: () => void
 }
-
-/** Longest a load waits for early answers to be written out. */
-const NEWCOMER_FLUSH_MS = 250
-/**
- * Longest a load whose stored document is complete waits for connected clients
- * that have all said nothing yet to send their first frame (the stock client's sync step 1, sent as soon as
- * the socket opens), so a newcomer is answered from the stored bytes instead
- * of after the server has built its copy of the board. Bounded so a returning
- * client (whose answer needs the built document) waits at most this much longer.
- */
-const NEWCOMER_STEP1_WAIT_MS = 50
 
 type LoadOutcome = { kind: 'loaded'; room: Room } | { kind: 'unknown' } | { kind: 'failed' }
 
@@ -162,7 +150,13 @@ export class RoomManager {
       if (outcome.kind !== 'loaded') return undefined
       room = outcome.room
     }
-    return read(room.doc)
+    let doc: Y.Doc
+    try {
+      doc = room.doc
+    } catch {
+      return undefined // its stored bytes could not be read; the room has dropped itself
+    }
+    return read(doc)
   }
 
   /**
@@ -312,15 +306,17 @@ export class RoomManager {
     try {
       const stored = await this.options.load(boardId)
       if (!stored) return { kind: 'unknown' }
-      // After a compaction the snapshot is exactly the document.
+      // After a compaction the snapshot is exactly the document: the room answers newcomers
+      // from it and builds its Y.Doc only when needed (see Room). With log rows it is built now.
       const fullState = stored.snapshot && stored.updates.length === 0 ? stored.snapshot : undefined
-      if (fullState) await this.answerWaitingNewcomers(boardId, fullState)
-      // A failed load must never become an empty room that later overwrites the board.
-      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
-      for (const update of stored.updates) Y.applyUpdate(doc, update)
+      if (!fullState) {
+        // A failed load must never become an empty room that later overwrites the board.
+        if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+        for (const update of stored.updates) Y.applyUpdate(doc, update)
+      } else doc.destroy()
       const room: Room = new Room({
         boardId,
-        doc,
+        doc: fullState ? undefined : doc,
         lastSeq: stored.lastSeq,
         // Newcomers get the stored bytes without the document being re-encoded.
         fullState,
@@ -332,55 +328,22 @@ export class RoomManager {
         storageRetryMs: this.options.storageRetryMs,
         createWriteGuard: this.options.createWriteGuard ? (doc) => this.options.createWriteGuard!(doc, boardId) : undefined,
         onEmpty: () => this.scheduleIdle(boardId),
+        // Unreadable stored bytes: drop the room without ever writing it back.
+        onBroken: () => {
+          if (this.rooms.get(boardId) !== room) return
+          this.rooms.delete(boardId)
+          this.cancelIdle(boardId)
+          room.destroy()
+        },
         // Keeps the connection count honest while the closing handshake runs.
         onDisconnect: (socket) => this.sessions.delete(socket),
       })
-      this.options.log.debug('room loaded', { boardId, ms: Date.now() - started, logRows: stored.updates.length })
+      this.options.log.debug('room loaded', { boardId, ms: Date.now() - started, logRows: stored.updates.length, built: room.isBuilt })
       return { kind: 'loaded', room }
     } catch (error) {
       doc.destroy()
       this.options.log.error('board failed to load', { boardId, error })
       return { kind: 'failed' }
-    }
-  }
-
-  /**
-   * Building the Y.Doc of a big board takes the server about as long as a
-   * browser takes to apply it. A waiting client that has nothing yet is sent
-   * the stored document (which is the whole board, complete) first, so the
-   * two happen in parallel instead of one after the other. Measured with
-   * server/scripts/coldLoad.ts (5,000 notes, 3.4 MB): the load itself is done
-   * before the client's sync step 1 arrives, so without waiting briefly for it
-   * the newcomer was only ever answered after the build.
-   */
-  private async answerWaitingNewcomers(boardId: string, fullState: Uint8Array): Promise<void> {
-    // Everyone waiting connected while the board loaded but has not spoken yet: their
-    // first frame is usually on its way. Nobody who already sent something is held back.
-    const allSilent = () => {
-      const waiting = Array.from(this.sessions.values()).filter((session) => session.docName === boardId && session.role && session.pending)
-      return waiting.length > 0 && waiting.every((session) => session.pending!.length === 0)
-    }
-    const waitUntil = Date.now() + NEWCOMER_STEP1_WAIT_MS
-    while (allSilent() && Date.now() < waitUntil && !this.shuttingDown) await new Promise((resolve) => setTimeout(resolve, 1))
-    let frame: Uint8Array | undefined
-    const answered: RoomSocket[] = []
-    for (const [socket, session] of this.sessions) {
-      // Only admitted sockets: one still being checked must learn nothing about the board.
-      if (session.docName !== boardId || !session.role || !session.pending?.length || !isEmptyStep1(session.pending[0])) continue
-      const step1 = session.pending.shift()!
-      session.pendingBytes -= step1.byteLength
-      frame ??= syncStep2FrameFromUpdate(fullState)
-      if (session.hello) {
-        socket.send(helloFrame(session.role === 'viewer')) // first, as the room would
-        session.greeted = true
-      }
-      socket.send(frame)
-      answered.push(socket)
-    }
-    // Let the bytes reach the network before the main thread is busy building the document.
-    const deadline = Date.now() + NEWCOMER_FLUSH_MS
-    while (answered.some((socket) => socket.bufferedAmount > 0) && Date.now() < deadline) {
-      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 

@@ -52,18 +52,6 @@ export function awarenessFrame(awareness: Awareness, clients: number[]): Uint8Ar
   return encoding.toUint8Array(encoder)
 }
 
-/** True for a client's sync step 1 with an empty state vector: a client that has nothing yet. */
-export function isEmptyStep1(frame: Uint8Array): boolean {
-  try {
-    const decoder = decoding.createDecoder(frame)
-    if (decoding.readVarUint(decoder) !== MessageType.Sync) return false
-    if (decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep1) return false
-    return Y.decodeStateVector(decoding.readVarUint8Array(decoder)).size === 0
-  } catch {
-    return false
-  }
-}
-
 /** The notice a client that declared our protocol gets before anything else. */
 export function helloFrame(readOnly = false): Uint8Array {
   return encodeStatusFrame({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, readOnly })
