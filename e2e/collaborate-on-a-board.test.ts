@@ -7,6 +7,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecordsMap, putRecord } from '../shared/documentLayout'
+import { MessageType } from '../shared/protocol'
 import { boardLink, connectClient, createBoard, startServer } from '../server/test-utils/startServer'
 import { addNote, eventually, noteTexts, setCamera, viewportCenter, waitForBoard } from './support/board'
 import { launchBrowser, openPerson, type Person } from './support/browser'
@@ -155,6 +156,36 @@ describe('two people collaborate on one board', () => {
     expect(ids).not.toContain('shape:poison')
     expect(ids).not.toContain('shape:orphan')
     rogue.destroy()
+  })
+
+  it('uploads only its own presence while the others move their cursors', async () => {
+    // A third person on a weak uplink: what she receives of the others' cursors must not go back up.
+    const carmen = await openPerson(browser, server.url, { name: 'Carmen (Quetzaltenango)', language: 'es' })
+    const presenceFrames = { sent: 0, received: 0 }
+    const isPresence = (payload: string | Buffer) => typeof payload !== 'string' && payload[0] === MessageType.Awareness
+    carmen.page.on('websocket', (socket) => {
+      if (!socket.url().includes(boardId)) return
+      socket.on('framesent', ({ payload }) => void (isPresence(payload) && presenceFrames.sent++))
+      socket.on('framereceived', ({ payload }) => void (isPresence(payload) && presenceFrames.received++))
+    })
+    const boardId = new URL(boardUrl).pathname.split('/').pop() as string
+    await carmen.page.goto(boardUrl)
+    await waitForBoard(carmen.page)
+    const movers = Array.from({ length: 3 }, () => connectClient(server.wsUrl, boardId))
+    await Promise.all(movers.map((mover) => mover.synced))
+    const sentBefore = presenceFrames.sent
+    for (let tick = 0; tick < 40; tick++) {
+      movers.forEach((mover, i) => mover.provider.awareness.setLocalStateField('cursor', { x: tick * 10, y: i * 100 }))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await carmen.page.waitForTimeout(300)
+    movers.forEach((mover) => mover.destroy())
+    // She received the others' moves (the stock provider would have sent each of them back) ...
+    expect(presenceFrames.received).toBeGreaterThan(40)
+    // ... and sent at most her own few updates (she did not move).
+    expect(presenceFrames.sent - sentBefore).toBeLessThan(5)
+    expect(carmen.errors).toEqual([])
+    await carmen.context.close()
   })
 
   it('made no request to any host but its own', () => {

@@ -5,6 +5,7 @@
  */
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
+import { sendOnlyOwnPresence } from './ownPresenceOnly'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
 import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
@@ -133,6 +134,7 @@ export class BoardConnection {
       // Our non-permanent 44xx codes (too slow, message too large) should reconnect and resync.
       shouldReconnect: (event) => !closeReasonByCode(event.code)?.permanent,
     })
+    sendOnlyOwnPresence(this.provider)
     this.provider.messageHandlers[MessageType.Status] = (_encoder, decoder) => {
       const notice = decodeStatusFrame(decoder.arr)
       if (notice?.kind === 'storage') this.update({ storageOk: notice.ok })
