@@ -6,9 +6,12 @@
  *   npm run bench -- --quick           smoke run (<2 min), writes bench/results/quick.json only
  *   options:
  *     --servers=ours,reference         which servers (default both; ours is skipped if server/src/main.ts is missing)
- *     --workloads=workshop,capacity,cold
+ *     --workloads=workshop,sampled,capacity,cold
  *     --n=25,50,100,200                workshop room sizes   (env BENCH_N)
+ *     --sampled-n=100,200              workshop room sizes where only the active clients read and measure
+ *                                      (the passive ones count what they receive without applying it)
  *     --rooms=50,100,200,300,500       capacity steps        (env BENCH_ROOMS)
+ *     --capacity-readers=1             clients per room of 5 that read and measure (default 1; 5 = all stock)
  *     --notes=1000,5000                cold-load board sizes (env BENCH_NOTES)
  *     --window=15                      seconds measured per step
  *     --docs / --no-docs               force writing / not writing docs/benchmarks.md
@@ -28,7 +31,7 @@ import { Generator, defaultWorkerCount } from './lib/generator'
 import { Deadline } from './lib/deadline'
 import { killAllChildren, oursAvailable, REPO_ROOT, type ServerKind } from './lib/servers'
 import { machineDescription, waitForQuiet } from './lib/procstats'
-import { runWorkshop, type WorkshopConfig, type WorkshopRow } from './workloads/workshop'
+import { runWorkshop, type Receivers, type WorkshopConfig, type WorkshopRow } from './workloads/workshop'
 import { runCapacity, type CapacityConfig, type CapacityResult } from './workloads/capacity'
 import { runColdLoad, type ColdConfig, type ColdRow } from './workloads/coldLoad'
 import { inspectDataDir, type PersistenceEvidence } from './workloads/persistence'
@@ -40,9 +43,9 @@ const opt = (name: string): string | undefined => args.find((a) => a.startsWith(
 const list = (v: string | undefined): number[] | undefined =>
   v ? v.split(',').map((x) => Number(x.trim())).filter((x) => Number.isFinite(x) && x > 0) : undefined
 
-const KNOWN = ['quick', 'servers', 'workloads', 'n', 'rooms', 'notes', 'window', 'docs', 'no-docs', 'out', 'render', 'from', 'help']
-const USAGE = `usage: npm run bench -- [--quick] [--servers=ours,reference] [--workloads=workshop,capacity,cold]
-         [--n=25,50,100,200] [--rooms=50,100,200,300,500] [--notes=1000,5000] [--window=SECONDS]
+const KNOWN = ['quick', 'servers', 'workloads', 'n', 'sampled-n', 'capacity-readers', 'rooms', 'notes', 'window', 'docs', 'no-docs', 'out', 'render', 'from', 'help']
+const USAGE = `usage: npm run bench -- [--quick] [--servers=ours,reference] [--workloads=workshop,sampled,capacity,cold]
+         [--n=25,50,100,200] [--sampled-n=100,200] [--rooms=50,100,200,300,500] [--capacity-readers=1] [--notes=1000,5000] [--window=SECONDS]
          [--docs | --no-docs] [--out=FILE.json] [--render [--from=FILE.json]]
   (no options: full run, ~15 min, writes bench/results/latest.json and docs/benchmarks.md)
   env: BENCH_WORKERS, BENCH_N, BENCH_ROOMS, BENCH_NOTES, BENCH_SERVER_NODE_ARGS, BENCH_SERVER_ENV, BENCH_KEEP_DATA`
@@ -79,9 +82,12 @@ const workshopCfg: WorkshopConfig = {
   drainMs: 2000,
   server: { roomIdleMs: ROOM_IDLE_MS, probe: true, extraNodeArgs: serverNodeArgs, extraEnv: serverEnv },
 }
+/** Workshop room sizes measured again with only the active clients reading (see workshop.ts). */
+const sampledNs = list(opt('sampled-n')) ?? (quick ? [25] : [100, 200])
 const capacityCfg: CapacityConfig = {
   steps: list(opt('rooms') ?? process.env.BENCH_ROOMS) ?? (quick ? [10, 20] : [50, 100, 200, 300, 500]),
   clientsPerRoom: 5,
+  readersPerRoom: Number(opt('capacity-readers') ?? 1),
   cursorHz: 2,
   editEveryMs: 5000,
   warmupSeconds: quick ? 2 : 5,
@@ -100,7 +106,7 @@ const coldCfg: ColdConfig = {
   server: { roomIdleMs: ROOM_IDLE_MS, extraNodeArgs: serverNodeArgs, extraEnv: serverEnv },
 }
 
-const allWorkloads = ['workshop', 'capacity', 'cold']
+const allWorkloads = ['workshop', 'sampled', 'capacity', 'cold']
 const workloads = (opt('workloads') ?? allWorkloads.join(',')).split(',').filter((w) => allWorkloads.includes(w))
 let servers = (opt('servers') ?? 'reference,ours').split(',').filter((s): s is ServerKind => s === 'ours' || s === 'reference')
 const notes: string[] = []
@@ -173,18 +179,23 @@ async function main(): Promise<void> {
   const cold: ColdRow[] = []
   let persistence: PersistenceEvidence | null = null
 
-  if (workloads.includes('workshop')) {
-    for (const n of workshopCfg.ns) {
+  const plan: { n: number; receivers: Receivers }[] = [
+    ...(workloads.includes('workshop') ? workshopCfg.ns.map((n) => ({ n, receivers: 'all' as const })) : []),
+    ...(workloads.includes('sampled') ? sampledNs.map((n) => ({ n, receivers: 'active' as const })) : []),
+  ]
+  {
+    for (const [step, { n, receivers }] of plan.entries()) {
       // alternate which server goes first so slow drift of the machine does not favour one
-      const order = workshopCfg.ns.indexOf(n) % 2 === 0 ? servers : [...servers].reverse()
+      const order = step % 2 === 0 ? servers : [...servers].reverse()
+      const label = receivers === 'all' ? `N=${n}` : `N=${n} (active clients read)`
       for (const kind of order) {
         if (deadline.remainingMs() < 60_000) {
-          notes.push(`workshop N=${n} on ${kind} skipped: run time budget exhausted`)
+          notes.push(`workshop ${label} on ${kind} skipped: run time budget exhausted`)
           continue
         }
-        await quiet(`workshop ${kind} N=${n}`)
-        log(`workshop: ${kind} N=${n} …`)
-        const isLast = n === Math.max(...workshopCfg.ns)
+        await quiet(`workshop ${kind} ${label}`)
+        log(`workshop: ${kind} ${label} …`)
+        const isLast = receivers === 'all' && n === Math.max(...workshopCfg.ns)
         // Other processes on this shared machine can land in a window: retry a
         // contaminated measurement (bounded) and keep the cleanest attempt.
         let row: WorkshopRow | null = null
@@ -195,9 +206,17 @@ async function main(): Promise<void> {
             log(`  ${kind} N=${n}: ${attempts.at(-1)}% of a core used by other processes; measuring again`)
             await quiet(`workshop ${kind} N=${n} retry`)
           }
-          const r = await runWorkshop(kind, gen!, workshopCfg, n, deadline, async (rr, dataDir) => {
-            if (kind === 'ours' && isLast) rr.persistence = inspectDataDir(dataDir)
-          })
+          const r = await runWorkshop(
+            kind,
+            gen!,
+            workshopCfg,
+            n,
+            deadline,
+            async (rr, dataDir) => {
+              if (kind === 'ours' && isLast) rr.persistence = inspectDataDir(dataDir)
+            },
+            receivers,
+          )
           attempts.push(r.result?.cpu.otherCpuPct ?? -1)
           if (!row || !row.result || (r.result && (r.result.cpu.otherCpuPct ?? 0) < (row.result.cpu.otherCpuPct ?? 0))) row = r
           if (!r.result || (r.result.cpu.otherCpuPct ?? 0) < CONTAMINATED_PCT) break
@@ -207,7 +226,7 @@ async function main(): Promise<void> {
         const r = row!.result
         if (row!.persistence) persistence = row!.persistence
         log(
-          `  ${kind} N=${n}: ` +
+          `  ${kind} ${label}: ` +
             (r
               ? `aw p99 ${r.awareness.p99} ms (${r.awareness.framesPerClientPerSec} fr/s/client, delivered ${r.awareness.deliveredFraction}), ` +
                 `edit p99 ${r.edits.p99} ms (delivered ${r.edits.deliveredFraction}), drops ${r.droppedSinceConnect}, ` +
@@ -264,7 +283,7 @@ async function main(): Promise<void> {
     git: gitInfo(),
     machine: machineDescription(),
     generator: { workers: gen.size, note: 'worker_threads in the bench process; generator CPU = /proc/self/stat of that process (all threads)' },
-    config: { workshop: workshopCfg, capacity: capacityCfg, cold: coldCfg, roomIdleMs: ROOM_IDLE_MS },
+    config: { workshop: workshopCfg, sampledNs, capacity: capacityCfg, cold: coldCfg, roomIdleMs: ROOM_IDLE_MS },
     servers,
     workshop,
     capacity,

@@ -14,6 +14,7 @@ import WebSocket from 'ws'
 import { getRecordsMap, putRecord, type PlainRecord } from '../../shared/documentLayout'
 import { newHist, record, nowMs, type Hist } from './hist'
 import { noteRecord, shapeId } from './note'
+import { UNREAD_SENDER } from './sendKeys'
 
 process.setMaxListeners(0) // every provider adds an 'exit' listener
 
@@ -22,6 +23,14 @@ export interface ClientSpec {
   serverUrl: string
   room: string
   active: boolean
+  /**
+   * false: once synced, this client counts the frames and bytes it receives but
+   * does not apply them (a stock provider whose incoming handlers only count).
+   * The server does the same work for it; the generator saves the ~25 µs per
+   * frame a full client costs, which on two cores is what saturates first.
+   * Its own cursor moves and edits are sent as usual. Default true.
+   */
+  reads?: boolean
 }
 
 export interface Activity {
@@ -83,9 +92,10 @@ let countedFrom = 0
 let countedTo = 0
 /** Send timestamps per room, counted against the window at collect time (the window message may arrive late). */
 const sendLog = { aw: new Map<string, number[]>(), ed: new Map<string, number[]>() }
-function logSend(kind: 'aw' | 'ed', room: string, ts: number): void {
-  let list = sendLog[kind].get(room)
-  if (!list) sendLog[kind].set(room, (list = []))
+function logSend(kind: 'aw' | 'ed', c: Client, ts: number): void {
+  const key = c.spec.reads === false ? c.spec.room + UNREAD_SENDER : c.spec.room
+  let list = sendLog[kind].get(key)
+  if (!list) sendLog[kind].set(key, (list = []))
   list.push(ts)
 }
 function countSends(kind: 'aw' | 'ed'): Record<string, number> {
@@ -134,6 +144,7 @@ function makeClient(spec: ClientSpec): Client {
         stats.bytes += decoder.arr.byteLength
         if (type === 1) stats.awFrames++
       }
+      if (spec.reads === false && provider.synced) return
       orig(encoder, decoder, prov, emitSynced, type)
     }
   }
@@ -227,7 +238,7 @@ function sendCursor(c: Client): void {
     ts,
     seq: c.awSeq,
   })
-  logSend('aw', c.spec.room, ts)
+  logSend('aw', c, ts)
 }
 
 function sendEdit(c: Client): void {
@@ -248,7 +259,7 @@ function sendEdit(c: Client): void {
     rec.meta = meta
   }
   c.doc.transact(() => putRecord(c.records, rec))
-  logSend('ed', c.spec.room, ts)
+  logSend('ed', c, ts)
 }
 
 /** Ends byte/frame counting (at the window's end, or when told to stop sending). */
@@ -370,7 +381,7 @@ async function handle(msg: Cmd): Promise<unknown> {
       const lastSeen: { room: string; id: number; seen: [number, number][] }[] = []
       for (const c of clients) {
         if (c.spec.active && c.awSeq > 0) finalSent.push([c.doc.clientID, c.spec.room, c.awSeq])
-        lastSeen.push({ room: c.spec.room, id: c.doc.clientID, seen: [...c.lastSeen.entries()] })
+        if (c.spec.reads !== false) lastSeen.push({ room: c.spec.room, id: c.doc.clientID, seen: [...c.lastSeen.entries()] })
       }
       const result = {
         stats: { ...stats, sentAw: countSends('aw'), sentEd: countSends('ed') },

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads'
 import os from 'node:os'
 import type { Activity, ClientSpec } from './genWorker'
+import { UNREAD_SENDER } from './sendKeys'
 import { diff, merge, newHist, summarize, nowMs, type Hist, type Summary } from './hist'
 import { CpuMeter, type CpuWindow } from './procstats'
 import { sleep, type ServerHandle } from './servers'
@@ -195,6 +196,8 @@ export async function measureWindow(
   seconds: number,
   drainMs: number,
   warmupSeconds: number,
+  /** Clients per room that read what they receive (ClientSpec.reads); default every client. */
+  readers: Map<string, number> = roomSize,
 ): Promise<WindowResult> {
   const start = nowMs() + Math.max(200, warmupSeconds * 1000)
   const end = start + seconds * 1000
@@ -260,12 +263,15 @@ export async function measureWindow(
   let expEd = 0
   let sumAw = 0
   let sumEd = 0
-  for (const [room, n] of sentAw) {
-    expAw += n * ((roomSize.get(room) ?? 1) - 1)
+  // Every reader of the room but the sender itself should receive each send.
+  const receiversOf = (key: string) =>
+    key.endsWith(UNREAD_SENDER) ? (readers.get(key.slice(0, -UNREAD_SENDER.length)) ?? 0) : (readers.get(key) ?? 1) - 1
+  for (const [key, n] of sentAw) {
+    expAw += n * receiversOf(key)
     sumAw += n
   }
-  for (const [room, n] of sentEd) {
-    expEd += n * ((roomSize.get(room) ?? 1) - 1)
+  for (const [key, n] of sentEd) {
+    expEd += n * receiversOf(key)
     sumEd += n
   }
   // final cursor convergence

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { WorkshopRow } from '../workloads/workshop'
+import type { Receivers, WorkshopRow } from '../workloads/workshop'
 import type { CapacityResult } from '../workloads/capacity'
 import type { ColdRow } from '../workloads/coldLoad'
 import type { PersistenceEvidence } from '../workloads/persistence'
@@ -47,18 +47,26 @@ function generatorLimited(x: WindowResult | null | undefined): boolean {
 }
 const verdict = (ok: boolean, x: WindowResult | null | undefined): Target['status'] => (ok ? 'pass' : generatorLimited(x) ? 'inconclusive' : 'fail')
 
-function row(r: Results, kind: string, n: number): WorkshopRow | undefined {
-  return r.workshop.find((w) => w.server === kind && w.n === n)
+/** A workshop row; `receivers` 'active' picks the run where only active clients read (see workshop.ts). */
+function row(r: Results, kind: string, n: number, receivers: Receivers = 'all'): WorkshopRow | undefined {
+  return r.workshop.find((w) => w.server === kind && w.n === n && (w.receivers ?? 'all') === receivers)
 }
+const receiversLabel = (w: WorkshopRow) => ((w.receivers ?? 'all') === 'all' ? `${w.n}` : `${w.n}, active read`)
 
 export function evaluateTargets(r: Results): Target[] {
   const t: Target[] = []
-  const ns = [...new Set(r.workshop.map((w) => w.n))].sort((a, b) => a - b)
+  const ns = [...new Set(r.workshop.filter((w) => (w.receivers ?? 'all') === 'all').map((w) => w.n))].sort((a, b) => a - b)
   const maxN = ns.at(-1)
   const hasOurs = r.servers.includes('ours')
   const nm = (name: string, detail: string): Target => ({ name, status: 'not measured', detail })
-  const ours = maxN !== undefined ? row(r, 'ours', maxN) : undefined
-  const ref = maxN !== undefined ? row(r, 'reference', maxN) : undefined
+  // Where every client reading saturated the generator, the run in which only the active clients read decides.
+  const stockOurs = maxN !== undefined ? row(r, 'ours', maxN) : undefined
+  const sampledOurs = maxN !== undefined ? row(r, 'ours', maxN, 'active') : undefined
+  const useSampled = !!sampledOurs?.result && generatorLimited(stockOurs?.result) && !generatorLimited(sampledOurs.result)
+  const ours = useSampled ? sampledOurs : stockOurs
+  const sampledNote = useSampled
+    ? ` (from the run where only the ${sampledOurs!.active} active clients read: with all ${maxN} reading, the generator saturated: ${stockOurs!.result!.limits.join('; ')}; there awareness p99 ${fmt(stockOurs!.result!.awareness.p99)} ms, edits p99 ${fmt(stockOurs!.result!.edits.p99)} ms)`
+    : ''
   const n200 = maxN === 200 ? '' : ` (largest N run was ${maxN ?? 'none'}, target is stated for N=200)`
   if (!hasOurs || !ours?.result) {
     t.push(nm('N=200 p99 fan-out <= 50 ms (awareness and edits)', hasOurs ? `no result: ${ours?.error ?? 'not run'}` : 'our server was not run'))
@@ -70,17 +78,17 @@ export function evaluateTargets(r: Results): Target[] {
     const lim = generatorLimited(ours.result) ? ` [${ours.result.limits.join('; ')}]` : ''
     // a smaller N (e.g. --quick) says nothing about N=200: report it, but not as a verdict
     const at200 = (maxN ?? 0) >= 200
-    t.push({ name: 'N=200 p99 fan-out <= 50 ms (awareness and edits)', status: at200 ? verdict(ok, ours.result) : 'not measured', detail: `ours N=${maxN}: awareness p99 ${fmt(a)} ms, edits p99 ${fmt(e)} ms${n200}${lim}` })
+    t.push({ name: 'N=200 p99 fan-out <= 50 ms (awareness and edits)', status: at200 ? verdict(ok, ours.result) : 'not measured', detail: `ours N=${maxN}: awareness p99 ${fmt(a)} ms, edits p99 ${fmt(e)} ms${sampledNote}${n200}${lim}` })
     const drops = ours.result.droppedSinceConnect + ours.connect.failed
     t.push({ name: 'N=200 no dropped connection', status: !at200 ? 'not measured' : drops === 0 ? 'pass' : 'fail', detail: `ours N=${maxN}: ${ours.result.droppedSinceConnect} connection losses, ${ours.connect.failed} failed connects${n200}` })
   }
-  // ours <= reference per N
+  // ours <= reference per N (and per receivers mode)
   const cmp: string[] = []
   let allLe = true
   let any = false
-  for (const n of ns) {
-    const o = row(r, 'ours', n)?.result
-    const f = row(r, 'reference', n)?.result
+  for (const w of r.workshop.filter((x) => x.server === 'ours').sort((a, b) => a.n - b.n)) {
+    const o = w.result
+    const f = row(r, 'reference', w.n, w.receivers)?.result
     if (!o || !f) continue
     any = true
     const le = (x: number | null, y: number | null) => x !== null && (y === null || x <= y)
@@ -88,7 +96,7 @@ export function evaluateTargets(r: Results): Target[] {
     const okE = le(o.edits.p99, f.edits.p99)
     if (!okA || !okE) allLe = false
     const gl = generatorLimited(o) || generatorLimited(f) ? ' (generator- or machine-limited)' : ''
-    cmp.push(`N=${n}: aw ${fmt(o.awareness.p99)} vs ${fmt(f.awareness.p99)}, edit ${fmt(o.edits.p99)} vs ${fmt(f.edits.p99)}${gl}`)
+    cmp.push(`N=${receiversLabel(w)}: aw ${fmt(o.awareness.p99)} vs ${fmt(f.awareness.p99)}, edit ${fmt(o.edits.p99)} vs ${fmt(f.edits.p99)}${gl}`)
   }
   t.push(any ? { name: 'our p99 <= reference p99 (every N, both kinds)', status: allLe ? 'pass' : 'fail', detail: cmp.join('; ') } : nm('our p99 <= reference p99', 'needs both servers'))
   // bounded awareness frames
@@ -164,7 +172,8 @@ const mark = (ok: boolean | null) => (ok === null ? '–' : ok ? 'pass' : 'FAIL'
 export function renderMarkdown(r: Results & { targets: Target[] }): string {
   const L: string[] = []
   const m = r.machine as Record<string, string | number>
-  const ns = [...new Set(r.workshop.map((w) => w.n))].sort((a, b) => a - b)
+  const ns = [...new Set(r.workshop.filter((w) => (w.receivers ?? 'all') === 'all').map((w) => w.n))].sort((a, b) => a - b)
+  const workshopRows = [...r.workshop].sort((a, b) => (a.receivers ?? 'all').localeCompare(b.receivers ?? 'all') || a.n - b.n)
   L.push('# Benchmarks')
   L.push('')
   L.push('Generated by `npm run bench` (bench/run.ts); do not edit by hand — rerun it. Raw numbers: `bench/results/latest.json`.')
@@ -192,13 +201,15 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
   const wc = r.config.workshop
   L.push(
     `One board, N clients, ${Math.round(wc.activeFraction * 100)}% active. Active clients set their awareness state ({user, cursor:{x,y}, ts, seq}) at ${wc.cursorHz} Hz and create (25%) or move (75%) a tldraw note every ${wc.editEveryMs / 1000} s through \`putRecord\`; the sender's timestamp travels in the note's \`meta.ts\`. ` +
-      `Warm-up ${wc.warmupSeconds} s, measured window ${wc.windowSeconds} s, then ${wc.drainMs / 1000} s drain. Latency = receive time − send time on the shared monotonic clock, over every (update, receiver) pair. Latencies are p50 / p95 / p99 / max in ms.`,
+      `Warm-up ${wc.warmupSeconds} s, measured window ${wc.windowSeconds} s, then ${wc.drainMs / 1000} s drain. Latency = receive time − send time on the shared monotonic clock, over every (update, receiver) pair. Latencies are p50 / p95 / p99 / max in ms. ` +
+      'Rows marked *active read* repeat the room with only the active clients applying and measuring what they receive; the passive ones are stock providers whose incoming handlers only count frames and bytes once synced. The server sends them exactly the same; the generator is spared the ~25 µs a full client spends per received frame, which is what saturates its one core first at large N.',
   )
   L.push('')
   L.push('| N | server | connect→synced p50/p95 ms | awareness p50/p95/p99/max | aw frames/s /client | aw delivered | aw final state | edits p50/p95/p99/max | edits delivered | KB/s /client | drops | server CPU % | server loop delay p99 ms | server RSS MB | gen CPU % (of its cores) | host CPU % (unattributed) | p99 ≤ 50 ms | limit |')
   L.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
-  for (const n of ns) {
-    for (const w of r.workshop.filter((x) => x.n === n)) {
+  for (const w of workshopRows) {
+    {
+      const n = receiversLabel(w)
       const x = w.result
       if (!x) {
         L.push(`| ${n} | ${w.server} | ${fmt(w.connect.synced.p50)}/${fmt(w.connect.synced.p95)} | failed: ${w.error ?? 'unknown'} |||||||||||||||`)
@@ -216,12 +227,12 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
     L.push('')
     L.push('| N | aw p99 | aw p50 | edit p99 | edit p50 | KB/s per client | aw frames/s per client | server CPU | server RSS |')
     L.push('|---|---|---|---|---|---|---|---|---|')
-    for (const n of ns) {
-      const o = row(r, 'ours', n)?.result
-      const f = row(r, 'reference', n)?.result
+    for (const w of workshopRows.filter((x) => x.server === 'ours')) {
+      const o = w.result
+      const f = row(r, 'reference', w.n, w.receivers)?.result
       if (!o || !f) continue
       L.push(
-        `| ${n} | ${fmt(ratio(o.awareness.p99, f.awareness.p99), 2)} | ${fmt(ratio(o.awareness.p50, f.awareness.p50), 2)} | ${fmt(ratio(o.edits.p99, f.edits.p99), 2)} | ${fmt(ratio(o.edits.p50, f.edits.p50), 2)} | ${fmt(ratio(o.bytesPerClientPerSec, f.bytesPerClientPerSec), 2)} | ${fmt(ratio(o.awareness.framesPerClientPerSec, f.awareness.framesPerClientPerSec), 2)} | ${fmt(ratio(o.cpu.serverCpuPct, f.cpu.serverCpuPct), 2)} | ${fmt(ratio(o.cpu.serverRssMaxBytes, f.cpu.serverRssMaxBytes), 2)} |`,
+        `| ${receiversLabel(w)} | ${fmt(ratio(o.awareness.p99, f.awareness.p99), 2)} | ${fmt(ratio(o.awareness.p50, f.awareness.p50), 2)} | ${fmt(ratio(o.edits.p99, f.edits.p99), 2)} | ${fmt(ratio(o.edits.p50, f.edits.p50), 2)} | ${fmt(ratio(o.bytesPerClientPerSec, f.bytesPerClientPerSec), 2)} | ${fmt(ratio(o.awareness.framesPerClientPerSec, f.awareness.framesPerClientPerSec), 2)} | ${fmt(ratio(o.cpu.serverCpuPct, f.cpu.serverCpuPct), 2)} | ${fmt(ratio(o.cpu.serverRssMaxBytes, f.cpu.serverRssMaxBytes), 2)} |`,
       )
     }
     L.push('')
@@ -235,7 +246,10 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
   const cc = r.config.capacity
   L.push(
     `Rooms of ${cc.clientsPerRoom} clients (each room is a board made with \`POST /api/boards\`), all clients active with lighter traffic: cursor at ${cc.cursorHz} Hz and a note created or moved every ${cc.editEveryMs / 1000} s. ` +
-      `Rooms are added step by step (${cc.steps.join(', ')}); earlier rooms stay connected and busy. Each step: warm-up ${cc.warmupSeconds} s, window ${cc.windowSeconds} s. Stops when p99 edit latency reaches ${cc.p99LimitMs} ms.`,
+      `Rooms are added step by step (${cc.steps.join(', ')}); earlier rooms stay connected and busy. Each step: warm-up ${cc.warmupSeconds} s, window ${cc.windowSeconds} s. Stops when p99 edit latency reaches ${cc.p99LimitMs} ms. ` +
+      ((cc.readersPerRoom ?? cc.clientsPerRoom) < cc.clientsPerRoom
+        ? `In each room ${cc.readersPerRoom} client(s) apply and measure what they receive; the other ${cc.clientsPerRoom - cc.readersPerRoom!} send as usual and only count what arrives (see workshop rows marked *active read*), so one generator core can drive 500 rooms.`
+        : 'Every client applies and measures what it receives.'),
   )
   L.push('')
   L.push('| server | rooms | connections | connect→synced p50/p95 ms | edits p50/p95/p99/max | edits delivered | awareness p50/p95/p99/max | drops | server CPU % | server loop delay p99 ms | server RSS MB | gen CPU % (of its cores) | host CPU % (unattributed) | edit p99 < 100 ms | limit |')

@@ -26,6 +26,11 @@ import type { Deadline } from '../lib/deadline'
 export interface CapacityConfig {
   steps: number[]
   clientsPerRoom: number
+  /**
+   * Clients per room that apply and measure what they receive; the others send
+   * as usual and only count what arrives (ClientSpec.reads). Default all.
+   */
+  readersPerRoom?: number
   cursorHz: number
   editEveryMs: number
   warmupSeconds: number
@@ -82,6 +87,8 @@ export interface CapacityResult {
   error?: string
 }
 
+const readersOf = (cfg: CapacityConfig) => Math.min(cfg.clientsPerRoom, cfg.readersPerRoom ?? cfg.clientsPerRoom)
+
 /** When the after-grace RSS is read, counted from the moment no room is loaded. */
 const settleReadMs = (cfg: CapacityConfig) => Math.max(cfg.graceMs, SETTLE_COLLECTION_MS + 4000)
 
@@ -133,17 +140,18 @@ export async function runCapacity(kind: ServerKind, gen: Generator, cfg: Capacit
       for (const id of ids) {
         roomSize.set(id, cfg.clientsPerRoom)
         for (let k = 0; k < cfg.clientsPerRoom; k++) {
-          specs.push({ key: `r${roomSize.size}c${k}`, serverUrl: server.wsUrl, room: id, active: true })
+          specs.push({ key: `r${roomSize.size}c${k}`, serverUrl: server.wsUrl, room: id, active: true, reads: k < readersOf(cfg) })
         }
       }
       const connect = await gen.connect(specs, 32, 30_000)
       await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
-      let result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
+      const readers = new Map([...roomSize.keys()].map((room) => [room, readersOf(cfg)]))
+      let result = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds, readers)
       const attempts = [result.cpu.otherCpuPct ?? -1]
       for (let a = 1; a < cfg.maxAttempts && (result.cpu.otherCpuPct ?? 0) >= cfg.contaminatedPct; a++) {
         if (deadline.remainingMs() < (cfg.windowSeconds + 60) * 1000) break
         await gen.start({ cursorHz: cfg.cursorHz, editEveryMs: cfg.editEveryMs, createFraction: 0.25 })
-        const again = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds)
+        const again = await measureWindow(gen, server, roomSize, cfg.windowSeconds, cfg.drainMs, cfg.warmupSeconds, readers)
         attempts.push(again.cpu.otherCpuPct ?? -1)
         if ((again.cpu.otherCpuPct ?? 0) < (result.cpu.otherCpuPct ?? 0)) result = again
       }
