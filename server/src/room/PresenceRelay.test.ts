@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest'
-import { MAX_PRESENCE_INTERVAL_MS, MIN_PRESENCE_INTERVAL_MS, presenceInterval, ROOM_PRESENCE_SENDS_PER_SECOND } from './PresenceRelay'
+import { describe, expect, it, vi } from 'vitest'
+import * as decoding from 'lib0/decoding'
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { MAX_PRESENCE_INTERVAL_MS, MIN_PRESENCE_INTERVAL_MS, PresenceRelay, presenceInterval, ROOM_PRESENCE_SENDS_PER_SECOND } from './PresenceRelay'
+import { FakeSocket } from './testSockets'
 
 describe('presence flush interval', () => {
   it('is short for a workshop table and grows with the room, within bounds', () => {
@@ -17,5 +21,74 @@ describe('presence flush interval', () => {
       expect(perClient).toBeLessThanOrEqual(1000 / MIN_PRESENCE_INTERVAL_MS)
       if (n <= 150) expect(perClient * n).toBeLessThanOrEqual(ROOM_PRESENCE_SENDS_PER_SECOND + 1e-6)
     }
+  })
+})
+
+describe('presence budget', () => {
+  /** Moves one client's cursor every `everyMs` for `forMs`, and counts the frames the relay sends. */
+  async function moveCursor(recipients: number, everyMs: number, forMs: number) {
+    const frames: Uint8Array[] = []
+    const relay = new PresenceRelay({ recipients: () => recipients }, (frame) => frames.push(frame))
+    const mover = new Awareness(new Y.Doc())
+    const socket = new FakeSocket()
+    let moves = 0
+    const started = performance.now()
+    while (performance.now() - started < forMs) {
+      mover.setLocalState({ cursor: { x: ++moves, y: 0 } })
+      relay.apply(socket, encodeAwarenessUpdate(mover, [mover.clientID]))
+      await new Promise((resolve) => setTimeout(resolve, everyMs))
+    }
+    await new Promise((resolve) => setTimeout(resolve, MAX_PRESENCE_INTERVAL_MS + 10))
+    const seen = new Awareness(new Y.Doc())
+    for (const frame of frames) {
+      const decoder = decoding.createDecoder(frame)
+      decoding.readVarUint(decoder)
+      applyAwarenessUpdate(seen, decoding.readVarUint8Array(decoder), 'server')
+    }
+    const last = (seen.getStates().get(mover.clientID) as { cursor: { x: number } } | undefined)?.cursor.x
+    relay.destroy()
+    mover.destroy()
+    seen.destroy()
+    return { frames: frames.length, moves, last }
+  }
+
+  it('sends every move at once in a table that stays within the budget', async () => {
+    // 5 people, one cursor at ~100 Hz: 500 frames/s in all, a tenth of the budget.
+    const { frames, moves, last } = await moveCursor(5, 10, 300)
+    expect(frames).toBe(moves)
+    expect(last).toBe(moves)
+  })
+
+  it('does not hold back a move that comes soon after the last flush while the budget allows it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      let frames = 0
+      const relay = new PresenceRelay({ recipients: () => 25 }, () => frames++)
+      const [ana, bram] = [new Awareness(new Y.Doc()), new Awareness(new Y.Doc())]
+      const move = (who: Awareness, x: number) => {
+        who.setLocalState({ cursor: { x, y: 0 } })
+        relay.apply(new FakeSocket(), encodeAwarenessUpdate(who, [who.clientID]))
+      }
+      move(ana, 1)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(frames).toBe(1)
+      // 3 ms later (a fixed 5 ms interval would hold this one for 2 ms more).
+      await vi.advanceTimersByTimeAsync(3)
+      move(bram, 1)
+      await vi.advanceTimersByTimeAsync(0)
+      expect(frames).toBe(2)
+      relay.destroy()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('holds and merges the moves of a crowded room, and still delivers the last one', async () => {
+    // 200 people: one flush costs 200 frames, so the budget allows 25 a second (capped at one per 30 ms).
+    const { frames, moves, last } = await moveCursor(200, 2, 400)
+    expect(moves).toBeGreaterThan(60)
+    expect(frames).toBeLessThanOrEqual(Math.ceil(400 / MAX_PRESENCE_INTERVAL_MS) + 2)
+    expect(frames).toBeGreaterThanOrEqual(5)
+    expect(last).toBe(moves)
   })
 })

@@ -5,16 +5,17 @@
  * receives, including other people's, so relaying each frame as it arrives
  * costs O(N²) frames per change in a room of N. Instead the relay applies
  * incoming updates to one server-side Awareness (which drops stale echoes by
- * clock) and, at most once per flush interval, sends one frame with the
- * latest state of every client that changed. The first change after a quiet
- * spell goes out at once (leading edge), so a calm room sees no added latency
- * and a busy one at most one interval. Each client thus receives a bounded
- * number of presence frames per second however large the room.
+ * clock) and sends one frame with the latest state of every client that
+ * changed since the last one.
  *
- * The interval grows with the room (presenceInterval): a small workshop table
- * gets cursors within a few milliseconds, as without batching, while a
- * plenary of 200 is held to a total number of frames per second the server
- * can send.
+ * How often is a budget of frames, not a fixed interval: a room may send
+ * ROOM_PRESENCE_SENDS_PER_SECOND frames per second in total (one flush costs
+ * one frame per socket), saved up for at most PRESENCE_BURST_MS. A breakout
+ * table whose cursors stay within the budget gets every change at once, as
+ * without batching; a plenary that would exceed it has its changes held and
+ * merged, one flush every room size / budget seconds (20 ms for 100 people),
+ * never more than MAX_PRESENCE_INTERVAL_MS apart. Each client thus receives a
+ * bounded number of presence frames per second however large the room.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -23,14 +24,19 @@ import * as Y from 'yjs'
 import { awarenessFrame } from './frames'
 import type { RoomSocket } from './RoomSocket'
 
-/** Shortest flush interval: at most 200 presence frames per second to any client. */
-export const MIN_PRESENCE_INTERVAL_MS = 5
-/** Longest flush interval, i.e. the most latency batching adds in a crowded room. */
+/** Shortest gap between two presence frames: at most 500 per second to any client. */
+export const MIN_PRESENCE_INTERVAL_MS = 2
+/** Longest gap between two flushes while changes wait, i.e. the most latency batching adds in a crowded room. */
 export const MAX_PRESENCE_INTERVAL_MS = 30
-/** Presence frames per second a room may send in total (all its clients together) before batching slows down. */
+/** Presence frames per second a room may send in total (all its clients together) before changes are held and merged. */
 export const ROOM_PRESENCE_SENDS_PER_SECOND = 5_000
+/** How much unused budget a quiet room may spend at once (in ms of budget), so a burst of moves is not held back. */
+export const PRESENCE_BURST_MS = 20
 
-/** The flush interval for a room of `recipients` sockets. */
+/** How a relay paces its flushes: a fixed interval (tests) or the room's frame budget. */
+export type PresencePacing = { fixedMs: number } | { recipients: () => number }
+
+/** The gap between flushes of a room of `recipients` sockets whose changes exceed the budget. */
 export function presenceInterval(recipients: number): number {
   const ms = (recipients * 1000) / ROOM_PRESENCE_SENDS_PER_SECOND
   return Math.min(MAX_PRESENCE_INTERVAL_MS, Math.max(MIN_PRESENCE_INTERVAL_MS, ms))
@@ -48,11 +54,13 @@ export class PresenceRelay {
   private readonly controlled = new Map<RoomSocket, Set<number>>()
   private readonly dirty = new Set<number>()
   private timer: ReturnType<typeof setTimeout> | undefined
-  private lastFlush = 0
+  private lastFlush = -Infinity
+  /** Frames the room may still send now (the budget); negative after a crowded room's overdue flush. */
+  private tokens = Infinity
+  private refilledAt = 0
 
   constructor(
-    /** Current flush interval (a fixed number in tests, presenceInterval of the room's size otherwise). */
-    private readonly flushMs: () => number,
+    private readonly pacing: PresencePacing,
     private readonly broadcast: (frame: Uint8Array) => void,
   ) {
     // Presence never touches the board: its own empty doc only gives the Awareness a client id.
@@ -102,8 +110,25 @@ export class PresenceRelay {
     for (const id of [...added, ...updated, ...removed]) this.dirty.add(id)
     if (this.dirty.size > 0 && this.timer === undefined) {
       // setTimeout even when due now: changes read from the same network chunk share one frame.
-      this.timer = setTimeout(this.flush, Math.max(0, this.lastFlush + this.flushMs() - Date.now()))
+      this.timer = setTimeout(this.flush, this.delay(performance.now()))
     }
+  }
+
+  /** How long the pending changes wait before they go out. */
+  private delay(now: number): number {
+    const sinceLast = now - this.lastFlush
+    if ('fixedMs' in this.pacing) return Math.max(0, this.pacing.fixedMs - sinceLast)
+    const cost = this.pacing.recipients()
+    this.refill(now, cost)
+    const byBudget = this.tokens >= cost ? 0 : ((cost - this.tokens) * 1000) / ROOM_PRESENCE_SENDS_PER_SECOND
+    return Math.max(0, MIN_PRESENCE_INTERVAL_MS - sinceLast, Math.min(byBudget, MAX_PRESENCE_INTERVAL_MS - sinceLast))
+  }
+
+  private refill(now: number, cost: number): void {
+    // The bucket holds at least one flush's worth, or a crowded room could never save up for one.
+    const capacity = Math.max(cost, (ROOM_PRESENCE_SENDS_PER_SECOND * PRESENCE_BURST_MS) / 1000)
+    this.tokens = Math.min(capacity, this.tokens + ((now - this.refilledAt) * ROOM_PRESENCE_SENDS_PER_SECOND) / 1000)
+    this.refilledAt = now
   }
 
   private isSocketOrigin(origin: object): origin is RoomSocket {
@@ -112,8 +137,14 @@ export class PresenceRelay {
 
   private readonly flush = (): void => {
     this.timer = undefined
-    this.lastFlush = Date.now()
     if (this.dirty.size === 0) return
+    const now = performance.now()
+    this.lastFlush = now
+    if ('recipients' in this.pacing) {
+      const cost = this.pacing.recipients()
+      this.refill(now, cost)
+      this.tokens -= cost
+    }
     const frame = awarenessFrame(this.awareness, Array.from(this.dirty))
     this.dirty.clear()
     this.broadcast(frame)

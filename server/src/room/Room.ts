@@ -23,7 +23,7 @@ import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
-import { PresenceRelay, presenceInterval } from './PresenceRelay'
+import { PresenceRelay } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -49,7 +49,7 @@ export interface RoomOptions {
   buildAfterMs?: number
   /** The stored document could not be built (corrupt bytes): the room has closed its sockets and must be dropped unwritten. */
   onBroken?: () => void
-  /** Fixed interval between presence frames (tests); by default it grows with the room, 5 to 30 ms (presenceInterval). */
+  /** Fixed interval between presence frames (tests); by default the room's frame budget paces them (PresenceRelay). */
   awarenessFlushMs?: number
   /** How often a room whose storage failed retries writing a snapshot. */
   storageRetryMs?: number
@@ -135,7 +135,7 @@ export class Room {
     })
     const fixedInterval = options.awarenessFlushMs
     this.presence = new PresenceRelay(
-      fixedInterval === undefined ? () => presenceInterval(this.sockets.size) : () => fixedInterval,
+      fixedInterval === undefined ? { recipients: () => this.sockets.size } : { fixedMs: fixedInterval },
       (frame) => this.sendToAll(frame),
     )
     if (options.fullState) {
