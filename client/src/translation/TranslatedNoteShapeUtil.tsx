@@ -8,6 +8,7 @@
 import { atom, stopEventPropagation, toRichText, useEditor, useValue, type TLNoteShape } from 'tldraw'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { noteDisplay } from '../../../shared/translations'
+import { DrawnOnceOnScreen } from '../board/shapes/DrawnOnceOnScreen'
 import { LazyLabelNoteShapeUtil } from '../board/shapes/LazyLabelNoteShapeUtil'
 
 /** The reader's language (set by the board page). */
@@ -30,7 +31,11 @@ export const translationLabels = atom<{ translated: (from: string) => string; or
 
 export class TranslatedNoteShapeUtil extends LazyLabelNoteShapeUtil {
   override component(shape: TLNoteShape) {
-    return <TranslatedNote util={this} shape={shape} />
+    return (
+      <DrawnOnceOnScreen id={shape.id}>
+        <TranslatedNote util={this} shape={shape} />
+      </DrawnOnceOnScreen>
+    )
   }
 
   /** The stock rendering, for the shape as given. */
