@@ -10,7 +10,9 @@
  *   node --import tsx bench/scripts/ttiCompare.ts --reps=5 before=/tmp/dists/before after=/tmp/dists/after
  *
  * Options: --sizes=1000,5000  --profile=DIR (one CPU profile per build and size, written as
- * .cpuprofile for DevTools). dist/client is restored afterwards if it was a directory.
+ * .cpuprofile for DevTools)  --pan (after each load, pan right across the board for 120
+ * frames and report the median and p95 frame time). dist/client is restored afterwards if
+ * it was a directory.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -28,6 +30,7 @@ const opt = (name: string, dflt: string) => args.find((a) => a.startsWith(`--${n
 const reps = Number(opt('reps', '5'))
 const sizes = opt('sizes', '1000,5000').split(',').map(Number)
 const profileDir = args.find((a) => a.startsWith('--profile='))?.split('=')[1]
+const pan = args.includes('--pan')
 const builds = args.filter((a) => !a.startsWith('--')).map((a) => {
   const [name, dir] = a.split('=')
   if (!name || !dir || !fs.existsSync(path.join(dir, 'index.html'))) throw new Error(`bad build ${a}: want name=dir with an index.html`)
@@ -81,6 +84,7 @@ async function main() {
   const server = await startServer('ours')
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS })
   const results: Record<string, Record<number, number[]>> = {}
+  const panResults: Record<string, Record<number, { p50: number[]; p95: number[] }>> = {}
   try {
     const boards: Record<number, string> = {}
     for (const size of sizes) {
@@ -88,6 +92,7 @@ async function main() {
       await fillBoard(server.wsUrl, boards[size]!, size)
     }
     for (const b of builds) results[b.name] = Object.fromEntries(sizes.map((s) => [s, []]))
+    for (const b of builds) panResults[b.name] = Object.fromEntries(sizes.map((s) => [s, { p50: [], p95: [] }]))
     for (let rep = 0; rep < reps; rep++) {
       for (const size of sizes) {
         // Alternate which build goes first, so neither always gets the warmer machine.
@@ -127,7 +132,33 @@ async function main() {
             fs.writeFileSync(path.join(profileDir!, `${b.name}-${size}.cpuprofile`), JSON.stringify(profile))
           }
           results[b.name]![size]!.push(Math.round(ms))
-          console.log(`rep ${rep} ${b.name} ${size}: ${Math.round(ms)} ms${profiling ? ' (profiled)' : ''}`)
+          let panNote = ''
+          if (pan) {
+            // Pan right 100 screen px a frame, as a drag would, timing each frame.
+            const frames = (await page.evaluate(`new Promise((resolve) => {
+              const editor = window.__editor
+              const times = []
+              let last = performance.now()
+              let n = 0
+              const step = () => {
+                const now = performance.now()
+                if (n > 0) times.push(now - last)
+                last = now
+                if (n++ === 120) return resolve(times)
+                const c = editor.getCamera()
+                editor.setCamera({ x: c.x - 100 / c.z, y: c.y, z: c.z })
+                requestAnimationFrame(step)
+              }
+              requestAnimationFrame(step)
+            })`)) as number[]
+            frames.sort((a, b) => a - b)
+            const p50 = frames[Math.floor(frames.length / 2)]!
+            const p95 = frames[Math.floor(frames.length * 0.95)]!
+            panResults[b.name]![size]!.p50.push(p50)
+            panResults[b.name]![size]!.p95.push(p95)
+            panNote = `; pan frame p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`
+          }
+          console.log(`rep ${rep} ${b.name} ${size}: ${Math.round(ms)} ms${profiling ? ' (profiled)' : ''}${panNote}`)
           await context.close()
         }
       }
@@ -144,6 +175,13 @@ async function main() {
       return `${s}: ${median(xs)} [${xs.join(', ')}]`
     })
     console.log(`  ${b.name.padEnd(12)} ${cols.join('   ')}`)
+  }
+  if (pan) {
+    console.log('\npanning, median over reps of the per-load frame time p50 / p95 (ms):')
+    for (const b of builds) {
+      const cols = sizes.map((s) => `${s}: ${median(panResults[b.name]![s]!.p50.map((x) => x * 10)) / 10} / ${median(panResults[b.name]![s]!.p95.map((x) => x * 10)) / 10}`)
+      console.log(`  ${b.name.padEnd(12)} ${cols.join('   ')}`)
+    }
   }
 }
 
