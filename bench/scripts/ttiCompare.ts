@@ -179,7 +179,7 @@ async function main() {
   if (pan) {
     console.log('\npanning, median over reps of the per-load frame time p50 / p95 (ms):')
     for (const b of builds) {
-      const cols = sizes.map((s) => `${s}: ${median(panResults[b.name]![s]!.p50.map((x) => x * 10)) / 10} / ${median(panResults[b.name]![s]!.p95.map((x) => x * 10)) / 10}`)
+      const cols = sizes.map((s) => `${s}: ${median(panResults[b.name]![s]!.p50).toFixed(1)} / ${median(panResults[b.name]![s]!.p95).toFixed(1)}`)
       console.log(`  ${b.name.padEnd(12)} ${cols.join('   ')}`)
     }
   }
