@@ -5,9 +5,11 @@
  * language) that shows the original with one click. The document keeps the
  * original untouched; editing a note always edits the original.
  */
-import { atom, NoteShapeUtil, stopEventPropagation, toRichText, useEditor, useValue, type TLNoteShape } from 'tldraw'
+import { atom, stopEventPropagation, toRichText, useEditor, useValue, type TLNoteShape } from 'tldraw'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { noteDisplay } from '../../../shared/translations'
+import { DrawnOnceOnScreen } from '../board/shapes/DrawnOnceOnScreen'
+import { LazyLabelNoteShapeUtil } from '../board/shapes/LazyLabelNoteShapeUtil'
 
 /** The reader's language (set by the board page). */
 export const readerLanguage = atom<Language>('reader language', 'en')
@@ -27,9 +29,13 @@ export const translationLabels = atom<{ translated: (from: string) => string; or
   original: 'original',
 })
 
-export class TranslatedNoteShapeUtil extends NoteShapeUtil {
+export class TranslatedNoteShapeUtil extends LazyLabelNoteShapeUtil {
   override component(shape: TLNoteShape) {
-    return <TranslatedNote util={this} shape={shape} />
+    return (
+      <DrawnOnceOnScreen id={shape.id}>
+        <TranslatedNote util={this} shape={shape} />
+      </DrawnOnceOnScreen>
+    )
   }
 
   /** The stock rendering, for the shape as given. */
