@@ -91,9 +91,10 @@ describe('managing boards from the home page', () => {
       'Rehearsal, 8 June',
     )
     await page.reload()
-    expect(await page.locator(`[data-testid="board-item"][data-board-id="${old.id}"]`).textContent()).toContain(
-      'Rehearsal, 8 June',
-    )
+    // The list shows this browser's remembered title at once and the server's as soon as it answers.
+    await expect
+      .poll(() => page.locator(`[data-testid="board-item"][data-board-id="${old.id}"]`).textContent(), { timeout: 10_000 })
+      .toContain('Rehearsal, 8 June')
 
     await page.locator(`[data-testid="board-item"][data-board-id="${old.id}"]`).getByTestId('board-delete').click()
     await page.getByTestId('confirm-delete').waitFor()
