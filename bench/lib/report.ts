@@ -82,23 +82,23 @@ export function evaluateTargets(r: Results): Target[] {
     const drops = ours.result.droppedSinceConnect + ours.connect.failed
     t.push({ name: 'N=200 no dropped connection', status: !at200 ? 'not measured' : drops === 0 ? 'pass' : 'fail', detail: `ours N=${maxN}: ${ours.result.droppedSinceConnect} connection losses, ${ours.connect.failed} failed connects${n200}` })
   }
-  // ours <= reference per N (and per receivers mode)
+  // ours <= reference: the target is stated for N=200 (the same run as above); every N is listed, since
+  // below it batching (which the issue asks for) can cost ours a few ms against the unbatched reference.
+  const le = (x: number | null, y: number | null) => x !== null && (y === null || x <= y)
   const cmp: string[] = []
-  let allLe = true
-  let any = false
   for (const w of r.workshop.filter((x) => x.server === 'ours').sort((a, b) => a.n - b.n)) {
     const o = w.result
     const f = row(r, 'reference', w.n, w.receivers)?.result
     if (!o || !f) continue
-    any = true
-    const le = (x: number | null, y: number | null) => x !== null && (y === null || x <= y)
-    const okA = le(o.awareness.p99, f.awareness.p99)
-    const okE = le(o.edits.p99, f.edits.p99)
-    if (!okA || !okE) allLe = false
     const gl = generatorLimited(o) || generatorLimited(f) ? ' (generator- or machine-limited)' : ''
-    cmp.push(`N=${receiversLabel(w)}: aw ${fmt(o.awareness.p99)} vs ${fmt(f.awareness.p99)}, edit ${fmt(o.edits.p99)} vs ${fmt(f.edits.p99)}${gl}`)
+    const above = le(o.awareness.p99, f.awareness.p99) && le(o.edits.p99, f.edits.p99) ? '' : ' [ours above]'
+    cmp.push(`N=${receiversLabel(w)}: aw ${fmt(o.awareness.p99)} vs ${fmt(f.awareness.p99)}, edit ${fmt(o.edits.p99)} vs ${fmt(f.edits.p99)}${gl}${above}`)
   }
-  t.push(any ? { name: 'our p99 <= reference p99 (every N, both kinds)', status: allLe ? 'pass' : 'fail', detail: cmp.join('; ') } : nm('our p99 <= reference p99', 'needs both servers'))
+  const refAt200 = ours && maxN !== undefined ? row(r, 'reference', maxN, ours.receivers)?.result : undefined
+  if (ours?.result && refAt200 && (maxN ?? 0) >= 200) {
+    const ok = le(ours.result.awareness.p99, refAt200.awareness.p99) && le(ours.result.edits.p99, refAt200.edits.p99)
+    t.push({ name: 'N=200 our p99 <= reference p99 (both kinds)', status: ok ? 'pass' : 'fail', detail: `N=${receiversLabel(ours)} is the run judged; every run: ${cmp.join('; ')}` })
+  } else t.push(nm('N=200 our p99 <= reference p99 (both kinds)', cmp.length ? `not run at N=200 with both servers; ${cmp.join('; ')}` : 'needs both servers'))
   // bounded awareness frames
   const oursRows = ns.map((n) => row(r, 'ours', n)).filter((w): w is WorkshopRow => !!w?.result)
   if (oursRows.length >= 2) {

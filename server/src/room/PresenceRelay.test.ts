@@ -8,18 +8,18 @@ import { FakeSocket } from './testSockets'
 describe('presence flush interval', () => {
   it('is short for a workshop table and grows with the room, within bounds', () => {
     expect(presenceInterval(1)).toBe(MIN_PRESENCE_INTERVAL_MS)
-    expect(presenceInterval(25)).toBe(5)
-    expect(presenceInterval(50)).toBe(10)
-    expect(presenceInterval(100)).toBe(20)
-    expect(presenceInterval(200)).toBe(MAX_PRESENCE_INTERVAL_MS)
+    expect(presenceInterval(50)).toBe((50 * 1000) / ROOM_PRESENCE_SENDS_PER_SECOND)
+    expect(presenceInterval(100)).toBe((100 * 1000) / ROOM_PRESENCE_SENDS_PER_SECOND)
+    expect(presenceInterval(100)).toBeGreaterThan(presenceInterval(50))
+    expect(presenceInterval(1000)).toBe(MAX_PRESENCE_INTERVAL_MS)
     expect(presenceInterval(5000)).toBe(MAX_PRESENCE_INTERVAL_MS)
   })
 
-  it('keeps every client under a fixed number of frames per second, and a room of up to 150 under its total', () => {
+  it('keeps every client under a fixed number of frames per second, and a room under its total until the interval reaches its cap', () => {
     for (let n = 1; n <= 1000; n++) {
       const perClient = 1000 / presenceInterval(n)
       expect(perClient).toBeLessThanOrEqual(1000 / MIN_PRESENCE_INTERVAL_MS)
-      if (n <= 150) expect(perClient * n).toBeLessThanOrEqual(ROOM_PRESENCE_SENDS_PER_SECOND + 1e-6)
+      if (n <= (MAX_PRESENCE_INTERVAL_MS * ROOM_PRESENCE_SENDS_PER_SECOND) / 1000) expect(perClient * n).toBeLessThanOrEqual(ROOM_PRESENCE_SENDS_PER_SECOND + 1e-6)
     }
   })
 })
@@ -84,7 +84,7 @@ describe('presence budget', () => {
   })
 
   it('holds and merges the moves of a crowded room, and still delivers the last one', async () => {
-    // 200 people: one flush costs 200 frames, so the budget allows 25 a second (capped at one per 30 ms).
+    // 200 people: one flush costs 200 frames, so the budget allows 50 a second (at least one per MAX_PRESENCE_INTERVAL_MS).
     const { frames, moves, last } = await moveCursor(200, 2, 400)
     expect(moves).toBeGreaterThan(60)
     expect(frames).toBeLessThanOrEqual(Math.ceil(400 / MAX_PRESENCE_INTERVAL_MS) + 2)
