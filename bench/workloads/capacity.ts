@@ -90,7 +90,8 @@ export interface CapacityResult {
 const readersOf = (cfg: CapacityConfig) => Math.min(cfg.clientsPerRoom, cfg.readersPerRoom ?? cfg.clientsPerRoom)
 
 /** When the after-grace RSS is read, counted from the moment no room is loaded. */
-const settleReadMs = (cfg: CapacityConfig) => Math.max(cfg.graceMs, SETTLE_COLLECTION_MS + 4000)
+// The young generation is released a few seconds after the settled collection (V8 unmaps in the background).
+const settleReadMs = (cfg: CapacityConfig) => Math.max(cfg.graceMs, SETTLE_COLLECTION_MS + 9000)
 
 /** "RSS MB at +0 s 163, +5 s 132, ..." for the note. */
 function idleCurve(series: (number | null)[] | undefined): string {
