@@ -1,15 +1,22 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { collectGarbageNow, createIdleCollector } from './idleGc'
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 describe('idle garbage collection', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it('collects at once when the process becomes idle, and once more after the settle delay if it still is', async () => {
     const phases: string[] = []
     const collector = createIdleCollector(() => true, (phase) => phases.push(phase), 30)
     collector.becameIdle()
     expect(phases).toEqual(['at-idle'])
-    await wait(80)
+    await vi.advanceTimersByTimeAsync(29)
+    expect(phases).toEqual(['at-idle'])
+    await vi.advanceTimersByTimeAsync(1)
     expect(phases).toEqual(['at-idle', 'settled'])
   })
 
@@ -22,7 +29,7 @@ describe('idle garbage collection', () => {
     const stopped = createIdleCollector(() => true, (phase) => phases.push(`stopped:${phase}`), 30)
     stopped.becameIdle()
     stopped.stop()
-    await wait(80)
+    await vi.advanceTimersByTimeAsync(100)
     expect(phases).toEqual(['at-idle', 'stopped:at-idle'])
   })
 
@@ -30,9 +37,11 @@ describe('idle garbage collection', () => {
     const phases: string[] = []
     const collector = createIdleCollector(() => true, (phase) => phases.push(phase), 40)
     collector.becameIdle()
-    await wait(20)
+    await vi.advanceTimersByTimeAsync(20)
     collector.becameIdle()
-    await wait(100)
+    await vi.advanceTimersByTimeAsync(30)
+    expect(phases).toEqual(['at-idle', 'at-idle'])
+    await vi.advanceTimersByTimeAsync(100)
     expect(phases).toEqual(['at-idle', 'at-idle', 'settled'])
   })
 

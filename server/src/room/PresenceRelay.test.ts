@@ -25,20 +25,24 @@ describe('presence flush interval', () => {
 })
 
 describe('presence budget', () => {
-  /** Moves one client's cursor every `everyMs` for `forMs`, and counts the frames the relay sends. */
+  /** Moves one client's cursor every `everyMs` for `forMs` (on fake timers), and counts the frames the relay sends. */
   async function moveCursor(recipients: number, everyMs: number, forMs: number) {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
     const frames: Uint8Array[] = []
     const relay = new PresenceRelay({ recipients: () => recipients }, (frame) => frames.push(frame))
     const mover = new Awareness(new Y.Doc())
     const socket = new FakeSocket()
     let moves = 0
-    const started = performance.now()
-    while (performance.now() - started < forMs) {
-      mover.setLocalState({ cursor: { x: ++moves, y: 0 } })
-      relay.apply(socket, encodeAwarenessUpdate(mover, [mover.clientID]))
-      await new Promise((resolve) => setTimeout(resolve, everyMs))
+    try {
+      for (let t = 0; t < forMs; t += everyMs) {
+        mover.setLocalState({ cursor: { x: ++moves, y: 0 } })
+        relay.apply(socket, encodeAwarenessUpdate(mover, [mover.clientID]))
+        await vi.advanceTimersByTimeAsync(everyMs)
+      }
+      await vi.advanceTimersByTimeAsync(MAX_PRESENCE_INTERVAL_MS + 10)
+    } finally {
+      vi.useRealTimers()
     }
-    await new Promise((resolve) => setTimeout(resolve, MAX_PRESENCE_INTERVAL_MS + 10))
     const seen = new Awareness(new Y.Doc())
     for (const frame of frames) {
       const decoder = decoding.createDecoder(frame)
@@ -53,8 +57,9 @@ describe('presence budget', () => {
   }
 
   it('sends every move at once in a table that stays within the budget', async () => {
-    // 5 people, one cursor at ~100 Hz: 500 frames/s in all, a tenth of the budget.
+    // 5 people, one cursor at 100 Hz: 500 frames/s in all, a twentieth of the budget.
     const { frames, moves, last } = await moveCursor(5, 10, 300)
+    expect(moves).toBe(30)
     expect(frames).toBe(moves)
     expect(last).toBe(moves)
   })
@@ -86,9 +91,10 @@ describe('presence budget', () => {
   it('holds and merges the moves of a crowded room, and still delivers the last one', async () => {
     // 200 people: one flush costs 200 frames, so the budget allows 50 a second (at least one per MAX_PRESENCE_INTERVAL_MS).
     const { frames, moves, last } = await moveCursor(200, 2, 400)
-    expect(moves).toBeGreaterThan(60)
+    expect(moves).toBe(200)
+    // At most one flush per 20 ms (the budget would allow one per 20 ms too), plus the first at once.
     expect(frames).toBeLessThanOrEqual(Math.ceil(400 / MAX_PRESENCE_INTERVAL_MS) + 2)
-    expect(frames).toBeGreaterThanOrEqual(5)
+    expect(frames).toBeGreaterThanOrEqual(Math.floor(400 / MAX_PRESENCE_INTERVAL_MS) - 2)
     expect(last).toBe(moves)
   })
 })
