@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { CHROMIUM_FLAGS } from '../../e2e/support/browser'
 
 export interface BrowserLoadResult {
@@ -16,7 +16,39 @@ export interface BrowserLoadResult {
   skipped?: string
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+/** A fresh browser context at the bench's window size, with a name so the board opens without asking. */
+export async function openBenchPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  await context.addInitScript(() => localStorage.setItem('ww.userName', 'Bench'))
+  return { context, page: await context.newPage() }
+}
+
+/**
+ * Waits in `page` (already navigating to a board) until the editor holds
+ * `notes` shapes and has painted a frame after that (two animation frames);
+ * resolves to that moment as `performance.now()` since navigation start.
+ */
+export async function interactiveAt(page: Page, notes: number): Promise<number> {
+  // A string, not a function: the bench runs under tsx, whose esbuild wraps named
+  // functions in a helper (__name) that does not exist in the page.
+  const ms = (await page.evaluate(`new Promise((resolve, reject) => {
+    const expected = ${notes}
+    const deadline = performance.now() + 60000
+    const check = () => {
+      const editor = window.__editor
+      if (editor && editor.getCurrentPageShapes().length >= expected) {
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
+        return
+      }
+      if (performance.now() > deadline) reject(new Error('board did not become interactive in 60 s: ' + (editor ? editor.getCurrentPageShapes().length + ' of ' + expected + ' notes' : 'no editor; page says: ' + document.body.innerText.slice(0, 200))))
+      else setTimeout(check, 5)
+    }
+    check()
+  })`)) as number
+  return ms
+}
 
 export async function browserTimeToInteractive(baseUrl: string, room: string, notes: number, reps: number): Promise<BrowserLoadResult> {
   if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], skipped: 'client not built (run npm run build)' }
@@ -29,26 +61,9 @@ export async function browserTimeToInteractive(baseUrl: string, room: string, no
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
     for (let rep = 0; rep < reps; rep++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-      await context.addInitScript(() => localStorage.setItem('ww.userName', 'Bench'))
-      const page = await context.newPage()
+      const { context, page } = await openBenchPage(browser)
       await page.goto(`${baseUrl}/b/${id}#key=${key}`)
-      // A string, not a function: the bench runs under tsx, whose esbuild wraps named
-      // functions in a helper (__name) that does not exist in the page.
-      const ms = (await page.evaluate(`new Promise((resolve, reject) => {
-        const expected = ${notes}
-        const deadline = performance.now() + 60000
-        const check = () => {
-          const editor = window.__editor
-          if (editor && editor.getCurrentPageShapes().length >= expected) {
-            requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
-            return
-          }
-          if (performance.now() > deadline) reject(new Error('board did not become interactive in 60 s: ' + (editor ? editor.getCurrentPageShapes().length + ' of ' + expected + ' notes' : 'no editor; page says: ' + document.body.innerText.slice(0, 200))))
-          else setTimeout(check, 5)
-        }
-        check()
-      })`)) as number
+      const ms = await interactiveAt(page, notes)
       samples.push(Math.round(ms))
       await context.close()
     }

@@ -24,6 +24,7 @@ import { getRecordsMap, putRecord } from '../../shared/documentLayout'
 import { noteRecord, shapeId, randomText } from '../lib/note'
 import { createBoard, sleep, startServer, killAllChildren, REPO_ROOT } from '../lib/servers'
 import { CHROMIUM_FLAGS } from '../../e2e/support/browser'
+import { CHROMIUM, interactiveAt, openBenchPage } from '../lib/browserLoad'
 
 const args = process.argv.slice(2)
 const opt = (name: string, dflt: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt
@@ -82,7 +83,7 @@ const median = (xs: number[]) => {
 
 async function main() {
   const server = await startServer('ours')
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
   const results: Record<string, Record<number, number[]>> = {}
   const panResults: Record<string, Record<number, { p50: number[]; p95: number[] }>> = {}
   try {
@@ -101,9 +102,7 @@ async function main() {
           serve(b.dir)
           const [id, query] = boards[size]!.split('?')
           const key = new URLSearchParams(query ?? '').get('key')
-          const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-          await context.addInitScript(() => localStorage.setItem('ww.userName', 'Bench'))
-          const page = await context.newPage()
+          const { context, page } = await openBenchPage(browser)
           const profiling = profileDir && rep === 0
           const cdp = profiling ? await context.newCDPSession(page) : undefined
           if (cdp) {
@@ -112,20 +111,7 @@ async function main() {
             await cdp.send('Profiler.start')
           }
           await page.goto(`${server.baseUrl}/b/${id}#key=${key}`)
-          const ms = (await page.evaluate(`new Promise((resolve, reject) => {
-            const expected = ${size}
-            const deadline = performance.now() + 60000
-            const check = () => {
-              const editor = window.__editor
-              if (editor && editor.getCurrentPageShapes().length >= expected) {
-                requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())))
-                return
-              }
-              if (performance.now() > deadline) reject(new Error('not interactive in 60 s'))
-              else setTimeout(check, 5)
-            }
-            check()
-          })`)) as number
+          const ms = await interactiveAt(page, size)
           if (cdp) {
             const { profile } = await cdp.send('Profiler.stop')
             fs.mkdirSync(profileDir!, { recursive: true })
