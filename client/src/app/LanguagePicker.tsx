@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
-import { LANGUAGE_NAMES, LANGUAGES, isLanguage } from '../../../shared/languages'
+import { isLanguage } from '../../../shared/languages'
+import { LanguageSelect } from './LanguageSelect'
 import { changeLanguage, currentLanguage } from '../i18n/i18n'
 
 /** The UI language select in the header; the choice is remembered in this browser. */
@@ -9,20 +10,7 @@ export function LanguagePicker() {
   return (
     <label className="language-picker">
       <span className="visually-hidden">{t('app.languageLabel')}</span>
-      <select
-        data-testid="language-picker"
-        aria-label={t('app.languageLabel')}
-        value={value}
-        onChange={(event) => {
-          if (isLanguage(event.target.value)) changeLanguage(event.target.value)
-        }}
-      >
-        {LANGUAGES.map((language) => (
-          <option key={language} value={language} lang={language}>
-            {LANGUAGE_NAMES[language]}
-          </option>
-        ))}
-      </select>
+      <LanguageSelect data-testid="language-picker" aria-label={t('app.languageLabel')} value={value} onChange={(language) => language && changeLanguage(language)} />
     </label>
   )
 }

@@ -1,6 +1,7 @@
+import { LanguageSelect } from '../app/LanguageSelect'
 import { useMemo, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
+import { type Language } from '../../../shared/languages'
 import { Dialog } from '../app/Dialog'
 import { detectedTimeZone, MAX_NAME_LENGTH, MAX_ORGANISATION_LENGTH } from '../user/identity'
 
@@ -84,13 +85,7 @@ export function NameDialog({
         </div>
         <div className="field">
           <label htmlFor="profile-language">{t('name.language')}</label>
-          <select id="profile-language" data-testid="profile-language" value={language} onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}>
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
+          <LanguageSelect id="profile-language" data-testid="profile-language" value={language} onChange={(l) => l && setLanguage(l)} />
         </div>
         <div className="field">
           <label htmlFor="profile-time-zone">{t('name.timeZone')}</label>

@@ -1,7 +1,8 @@
+import { LanguageSelect } from '../app/LanguageSelect'
 import { useEffect, useId, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { MAX_TITLE_LENGTH, type BoardAccess } from '../../../shared/api'
-import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
+import { type Language } from '../../../shared/languages'
 import { errorMessage } from '../api/errorMessage'
 import { createBoard, listTemplates, type CallError, type TemplateListEntry } from '../api/http'
 import { currentLanguage } from '../i18n/i18n'
@@ -57,18 +58,7 @@ export function CreateBoardForm({ onCreated }: { onCreated: (created: BoardAcces
         </div>
         <div className="field">
           <label htmlFor={`${id}-language`}>{t('home.createLanguageLabel')}</label>
-          <select
-            id={`${id}-language`}
-            data-testid="create-language"
-            value={language}
-            onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}
-          >
-            {LANGUAGES.map((lng) => (
-              <option key={lng} value={lng} lang={lng}>
-                {LANGUAGE_NAMES[lng]}
-              </option>
-            ))}
-          </select>
+          <LanguageSelect id={`${id}-language`} data-testid="create-language" value={language} onChange={(lng) => lng && setLanguage(lng)} />
         </div>
         <TemplatePicker
           templates={templates === 'failed' ? [] : (templates ?? [])}

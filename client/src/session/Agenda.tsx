@@ -5,6 +5,7 @@
  * for the running step, its instructions in their language; advancing takes
  * everyone to the step's frame (or their group's copy) and starts its timer.
  */
+import { FloatingPanel } from '../app/FloatingPanel'
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLShapeId } from 'tldraw'
@@ -94,13 +95,7 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
   }
 
   return (
-    <section className="agenda-panel" aria-labelledby="agenda-heading" data-testid="agenda-panel">
-      <header className="vote-results__header">
-        <h2 id="agenda-heading">{t('agenda.heading')}</h2>
-        <button type="button" className="button button--small" onClick={onClose}>
-          {t('share.close')}
-        </button>
-      </header>
+    <FloatingPanel className="agenda-panel" testId="agenda-panel" heading={t('agenda.heading')} onClose={onClose}>
       {canEdit && (
         <div className="facilitator-panel__row">
           <label htmlFor="agenda-start">{t('agenda.startsAt')}</label>
@@ -218,7 +213,7 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
           )}
         </div>
       )}
-    </section>
+    </FloatingPanel>
   )
 }
 

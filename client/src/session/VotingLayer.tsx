@@ -4,6 +4,7 @@
  * left; nobody sees anyone else's votes. Once revealed, each item shows its
  * count as a badge and a ranked list opens, for everyone.
  */
+import { FloatingPanel } from '../app/FloatingPanel'
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLShapeId } from 'tldraw'
@@ -134,16 +135,18 @@ export function VotingLayer({
           </span>
         ))}
       </div>
-      <section className="vote-results" aria-labelledby="vote-results-heading" data-testid="vote-results">
-        <header className="vote-results__header">
-          <h2 id="vote-results-heading">{revealed.title || t('voting.resultsHeading')}</h2>
+      <FloatingPanel
+        className="vote-results"
+        testId="vote-results"
+        closeTestId="vote-results-close"
+        heading={revealed.title || t('voting.resultsHeading')}
+        onClose={() => setDismissed(revealed.id)}
+        actions={
           <button type="button" className="button button--small" onClick={() => setListOpen((o) => !o)} aria-expanded={listOpen}>
             {listOpen ? t('voting.hideList') : t('voting.showList')}
           </button>
-          <button type="button" className="button button--small" data-testid="vote-results-close" onClick={() => setDismissed(revealed.id)}>
-            {t('share.close')}
-          </button>
-        </header>
+        }
+      >
         <p className="vote-results__summary">{t('voting.summary', { voters: revealed.voters ?? 0, votes: total })}</p>
         {listOpen && (
           <ol className="vote-results__list">
@@ -158,7 +161,7 @@ export function VotingLayer({
             ))}
           </ol>
         )}
-      </section>
+      </FloatingPanel>
     </>
   )
 }

@@ -4,6 +4,7 @@
  * Lives in the document's `glossary` map; the server lets only interpreters
  * and facilitators change it.
  */
+import { FloatingPanel } from '../app/FloatingPanel'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type * as Y from 'yjs'
@@ -38,13 +39,7 @@ export function GlossaryPanel({ doc, canEdit, onClose }: { doc: Y.Doc; canEdit: 
     })
   const shown = entries.filter(([, e]) => !filter || Object.values(e).some((v) => v?.toLocaleLowerCase().includes(filter.toLocaleLowerCase())))
   return (
-    <section className="agenda-panel glossary-panel" aria-labelledby="glossary-heading" data-testid="glossary">
-      <header className="vote-results__header">
-        <h2 id="glossary-heading">{t('glossary.heading')}</h2>
-        <button type="button" className="button button--small" onClick={onClose}>
-          {t('share.close')}
-        </button>
-      </header>
+    <FloatingPanel className="agenda-panel" testId="glossary" heading={t('glossary.heading')} onClose={onClose}>
       <input type="search" aria-label={t('glossary.search')} placeholder={t('glossary.search')} value={filter} onChange={(e) => setFilter(e.target.value)} />
       {shown.length === 0 && <p className="facilitator-panel__hint">{canEdit ? t('glossary.emptyInterpreter') : t('glossary.empty')}</p>}
       <table className="glossary-table">
@@ -86,6 +81,6 @@ export function GlossaryPanel({ doc, canEdit, onClose }: { doc: Y.Doc; canEdit: 
           {t('glossary.add')}
         </button>
       )}
-    </section>
+    </FloatingPanel>
   )
 }

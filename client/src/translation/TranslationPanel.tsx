@@ -3,9 +3,10 @@
  * it is in) beside a field per other language, to add or correct its
  * translations. Writes go into the note's meta, one key per language.
  */
+import { LanguageSelect } from '../app/LanguageSelect'
 import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLNoteShape } from 'tldraw'
-import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
 import { NOTE_LANGUAGE_META, noteLanguage, translationKey, translationOf } from '../../../shared/translations'
 
 export function TranslationPanel({ editor }: { editor: Editor }) {
@@ -35,18 +36,12 @@ export function TranslationPanel({ editor }: { editor: Editor }) {
         <div>
           <label>
             {t('translation.originalIn')}
-            <select
+            <LanguageSelect
               data-testid="translation-original-language"
-              value={original ?? ''}
-              onChange={(e) => setMeta(NOTE_LANGUAGE_META, isLanguage(e.target.value) ? e.target.value : undefined)}
-            >
-              <option value="">{t('translation.unknownLanguage')}</option>
-              {LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {LANGUAGE_NAMES[l]}
-                </option>
-              ))}
-            </select>
+              value={original}
+              noneLabel={t('translation.unknownLanguage')}
+              onChange={(l) => setMeta(NOTE_LANGUAGE_META, l)}
+            />
           </label>
           <blockquote className="translation-panel__original" lang={original} data-testid="translation-original">
             {text || t('voting.untitled')}

@@ -1,7 +1,8 @@
+import { LanguageSelect } from '../../app/LanguageSelect'
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Editor } from 'tldraw'
-import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../../shared/languages'
+import { type Language } from '../../../../shared/languages'
 import { errorMessage } from '../../api/errorMessage'
 import { listTemplates, type TemplateListEntry } from '../../api/http'
 import { Dialog } from '../../app/Dialog'
@@ -115,18 +116,7 @@ export function TemplatePanel({
         )}
         <div className="field">
           <label htmlFor={`${id}-language`}>{t('templatePanel.languageLabel')}</label>
-          <select
-            id={`${id}-language`}
-            data-testid="panel-language"
-            value={language}
-            onChange={(event) => isLanguage(event.target.value) && setLanguage(event.target.value)}
-          >
-            {LANGUAGES.map((lng) => (
-              <option key={lng} value={lng} lang={lng}>
-                {LANGUAGE_NAMES[lng]}
-              </option>
-            ))}
-          </select>
+          <LanguageSelect id={`${id}-language`} data-testid="panel-language" value={language} onChange={(lng) => lng && setLanguage(lng)} />
         </div>
         {problem && (
           <p role="alert" className="error-text" data-testid="panel-error">
