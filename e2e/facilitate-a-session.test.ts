@@ -60,9 +60,10 @@ describe('a facilitator runs a session', () => {
     for (const person of [participant, viewer]) {
       const timer = person.page.getByTestId('session-timer')
       await timer.waitFor()
+      // "Set" already shows 2:00, not yet running: wait for the start to arrive too.
+      expect(await eventually(() => timer.getAttribute('data-running'), (running) => running === 'true')).toBe('true')
       const seconds = Number(await eventually(() => timer.getAttribute('data-remaining-seconds'), (s) => Number(s) > 0 && Number(s) <= 120))
       expect(seconds).toBeGreaterThan(110)
-      expect(await timer.getAttribute('data-running')).toBe('true')
       // Its end in this person's own clock, in their language.
       expect(await timer.textContent()).toMatch(/\d{1,2}:\d{2}/)
     }
