@@ -83,7 +83,7 @@ export async function startServer(
   })
   const idle = createIdleCollector(
     () => rooms.stats().rooms === 0,
-    (phase, ms) => log.debug('idle: collected garbage', { phase, ms }),
+    (phase, ms, trimmed) => log.debug('idle: collected garbage', { phase, ms, trimmed }),
   )
   const app = createApp({ config, storage, access, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
   const server = http.createServer(app)
