@@ -126,7 +126,7 @@ export function evaluateTargets(r: Results): Target[] {
       t.push({
         name: 'memory returns within 10% of start-up RSS after rooms empty + grace',
         status: growth <= 0.1 ? 'pass' : 'fail',
-        detail: `start ${mb(m.startRssBytes)} MB, with ${m.peakRooms} rooms ${mb(m.peakRssBytes)} MB, after grace ${mb(m.afterGraceRssBytes)} MB (+${(growth * 100).toFixed(0)}%), rooms after grace: ${m.roomsAfterGrace ?? 'n/a'}` +
+        detail: `start ${mb(m.startRssBytes)} MB, with ${m.peakRooms} rooms ${mb(m.peakRssBytes)} MB, after grace ${mb(m.afterGraceRssBytes)} MB (${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(0)}%), rooms after grace: ${m.roomsAfterGrace ?? 'n/a'}` +
           `; V8 heap used ${mb(m.startHeapUsedBytes)} → ${mb(m.peakHeapUsedBytes)} → ${mb(m.afterGraceHeapUsedBytes)} MB; after one forced GC (diagnosis) RSS ${mb(m.afterForcedGcRssBytes)} MB, heap used ${mb(m.afterForcedGcHeapUsedBytes)} MB` +
           (m.afterForcedGc ? ` of ${mb(m.afterForcedGc.heapTotal)} MB heap total, external ${mb(m.afterForcedGc.external)} MB (array buffers ${mb(m.afterForcedGc.arrayBuffers)} MB)` : '') +
           (m.peakRooms < 500 ? ` (only ${m.peakRooms} rooms were reached, target is stated for 500)` : ''),
