@@ -10,7 +10,7 @@
  *     --n=25,50,100,200                workshop room sizes   (env BENCH_N)
  *     --sampled-n=100,200              workshop room sizes where only the active clients read and measure
  *                                      (the passive ones count what they receive without applying it)
- *     --rooms=50,100,200,300,500       capacity steps        (env BENCH_ROOMS)
+ *     --rooms=50,100,200,300,500,750,1000  capacity steps, until edit p99 passes 100 ms (env BENCH_ROOMS)
  *     --capacity-readers=1             clients per room of 5 that read and measure (default 1; 5 = all stock)
  *     --notes=1000,5000                cold-load board sizes (env BENCH_NOTES)
  *     --window=15                      seconds measured per step
@@ -45,7 +45,7 @@ const list = (v: string | undefined): number[] | undefined =>
 
 const KNOWN = ['quick', 'servers', 'workloads', 'n', 'sampled-n', 'capacity-readers', 'rooms', 'notes', 'window', 'docs', 'no-docs', 'out', 'render', 'from', 'help']
 const USAGE = `usage: npm run bench -- [--quick] [--servers=ours,reference] [--workloads=workshop,sampled,capacity,cold]
-         [--n=25,50,100,200] [--sampled-n=100,200] [--rooms=50,100,200,300,500] [--capacity-readers=1] [--notes=1000,5000] [--window=SECONDS]
+         [--n=25,50,100,200] [--sampled-n=100,200] [--rooms=50,100,200,300,500,750,1000] [--capacity-readers=1] [--notes=1000,5000] [--window=SECONDS]
          [--docs | --no-docs] [--out=FILE.json] [--render [--from=FILE.json]]
   (no options: full run, ~15 min, writes bench/results/latest.json and docs/benchmarks.md)
   env: BENCH_WORKERS, BENCH_N, BENCH_ROOMS, BENCH_NOTES, BENCH_SERVER_NODE_ARGS, BENCH_SERVER_ENV, BENCH_KEEP_DATA`
@@ -85,7 +85,7 @@ const workshopCfg: WorkshopConfig = {
 /** Workshop room sizes measured again with only the active clients reading (see workshop.ts). */
 const sampledNs = list(opt('sampled-n')) ?? (quick ? [25] : [100, 200])
 const capacityCfg: CapacityConfig = {
-  steps: list(opt('rooms') ?? process.env.BENCH_ROOMS) ?? (quick ? [10, 20] : [50, 100, 200, 300, 500]),
+  steps: list(opt('rooms') ?? process.env.BENCH_ROOMS) ?? (quick ? [10, 20] : [50, 100, 200, 300, 500, 750, 1000]),
   clientsPerRoom: 5,
   readersPerRoom: Number(opt('capacity-readers') ?? 1),
   cursorHz: 2,

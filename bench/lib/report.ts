@@ -124,7 +124,7 @@ export function evaluateTargets(r: Results): Target[] {
     if (m.startRssBytes && m.afterGraceRssBytes) {
       const growth = m.afterGraceRssBytes / m.startRssBytes - 1
       t.push({
-        name: 'memory returns within 10% of start-up RSS after rooms empty + grace',
+        name: 'memory returns within 10% of start-up RSS after the rooms (500 or more) empty + grace',
         status: growth <= 0.1 ? 'pass' : 'fail',
         detail: `start ${mb(m.startRssBytes)} MB, with ${m.peakRooms} rooms ${mb(m.peakRssBytes)} MB, after grace ${mb(m.afterGraceRssBytes)} MB (${growth >= 0 ? '+' : '−'}${Math.abs(growth * 100).toFixed(0)}%), rooms after grace: ${m.roomsAfterGrace ?? 'n/a'}` +
           `; V8 heap used ${mb(m.startHeapUsedBytes)} → ${mb(m.peakHeapUsedBytes)} → ${mb(m.afterGraceHeapUsedBytes)} MB; after one forced GC (diagnosis) RSS ${mb(m.afterForcedGcRssBytes)} MB, heap used ${mb(m.afterForcedGcHeapUsedBytes)} MB` +
