@@ -15,6 +15,9 @@ const BOOT = new URL('./workerBoot.mjs', import.meta.url)
 const ENTRY = new URL('./genWorker.ts', import.meta.url).href
 
 /** Generator workers: one per core left over after the server's core, at least one. */
+/** A single generator event-loop block this long (ms) can by itself push a window's p99 over the capacity limit. */
+export const GENERATOR_STALL_MS = 100
+
 export function defaultWorkerCount(): number {
   const env = Number(process.env.BENCH_WORKERS)
   if (Number.isInteger(env) && env > 0) return env
@@ -295,6 +298,7 @@ export async function measureWindow(
   const limits: string[] = []
   if (genOfCores !== null && genOfCores >= 85) limits.push(`generator CPU ${genOfCores}% of its ${gen.size} core(s): generator-limited`)
   if (eldP99 >= 50) limits.push(`generator event-loop delay p99 ${eldP99.toFixed(0)} ms: latencies include generator queueing`)
+  else if (eldMax >= GENERATOR_STALL_MS) limits.push(`generator event loop blocked for ${eldMax.toFixed(0)} ms at once (its own GC or scheduling): the worst latencies include that stall`)
   if (cpu.hostCpuPct !== null && cpu.hostCpuPct >= 90) limits.push(`host CPU ${cpu.hostCpuPct}%: machine saturated (server and generator compete)`)
   if (cpu.otherCpuPct !== null && cpu.otherCpuPct >= 40) limits.push(`${cpu.otherCpuPct}% of a core used outside the server and generator processes (kernel networking, other processes on this shared machine)`)
   if (serverEventLoopDelayMs && serverEventLoopDelayMs.p99 >= 50) limits.push(`server event-loop delay p99 ${serverEventLoopDelayMs.p99} ms: the server queues work`)

@@ -7,7 +7,7 @@ import type { CapacityResult } from '../workloads/capacity'
 import type { ColdRow } from '../workloads/coldLoad'
 import type { PersistenceEvidence } from '../workloads/persistence'
 import type { Summary } from './hist'
-import type { WindowResult } from './generator'
+import { GENERATOR_STALL_MS, type WindowResult } from './generator'
 
 export interface Results {
   quick: boolean
@@ -117,7 +117,7 @@ export function evaluateTargets(r: Results): Target[] {
     const held = cap.maxRoomsUnderLimit ?? 0
     const last = cap.steps.at(-1)?.result
     const lim = held < 500 && generatorLimited(last) ? ` [last step: ${last!.limits.join('; ')}]` : ''
-    const inc = cap.inconclusiveSteps?.length ? `; over the limit while other processes shared the CPU: ${cap.inconclusiveSteps.join(', ')} rooms` : ''
+    const inc = cap.inconclusiveSteps?.length ? `; over the limit while other processes shared the CPU or the generator stalled: ${cap.inconclusiveSteps.join(', ')} rooms` : ''
     const status: Target['status'] = held >= 500 ? 'pass' : generatorLimited(last) || inc ? 'inconclusive' : 'fail'
     t.push({ name: 'capacity >= 500 rooms x 5 clients with p99 edit < 100 ms', status, detail: `ours held ${held} rooms (${held * 5} connections) under the limit; ${cap.stoppedBecause}${inc}${lim}` })
     const m = cap.memory
@@ -267,7 +267,7 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
   for (const c of r.capacity)
     L.push(
       `- **${c.server}**: held ${c.maxRoomsUnderLimit ?? 0} rooms (${(c.maxRoomsUnderLimit ?? 0) * cc.clientsPerRoom} connections) under the limit; stopped: ${c.stoppedBecause}.` +
-        (c.inconclusiveSteps?.length ? ` Over the limit but shared with other processes in every attempt (not counted either way): ${c.inconclusiveSteps.join(', ')} rooms.` : ''),
+        (c.inconclusiveSteps?.length ? ` Over the limit, but other processes shared the CPU or the generator stalled in every attempt (not counted either way): ${c.inconclusiveSteps.join(', ')} rooms.` : ''),
     )
   const co = r.capacity.find((c) => c.server === 'ours')
   const cr = r.capacity.find((c) => c.server === 'reference')
@@ -368,7 +368,7 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
     ...r.capacity.flatMap((c) => c.steps.filter((s) => (s.attempts?.length ?? 0) > 1).map((s) => `${c.server} ${s.rooms} rooms (${s.attempts.join(', ')})`)),
   ]
   L.push(
-    `- A window in which other processes used ≥ ${r.config.capacity.contaminatedPct}% of a core is measured again (at most ${r.config.capacity.maxAttempts} times) and the cleanest attempt is kept. ` +
+    `- A window in which other processes used ≥ ${r.config.capacity.contaminatedPct}% of a core, or a capacity window over the limit while the generator's own event loop was blocked for ≥ ${GENERATOR_STALL_MS} ms at once, is measured again (at most ${r.config.capacity.maxAttempts} times) and the attempt that speaks for the server is kept. ` +
       (retried.length ? `Re-measured (other-process CPU % of a core per attempt): ${retried.join('; ')}.` : 'No window needed re-measuring.'),
   )
   const noisy = [
