@@ -42,6 +42,9 @@ export type ApiErrorCode =
   | 'unsupported-media-type'
   | 'storage-unavailable'
   | 'internal'
+  | 'creation-code-required'
+  | 'creation-code-wrong'
+  | 'too-many-attempts'
 
 /** Body of every non-2xx JSON response. */
 export interface ApiError {
@@ -56,6 +59,16 @@ export interface ApiError {
 export function apiError(code: ApiErrorCode, message: string, field?: string): ApiError {
   return { error: field === undefined ? { code, message } : { code, message, field } }
 }
+
+/**
+ * Header carrying the organiser code on `POST /api/boards` when the server was
+ * started with BOARD_CREATION_CODE. A header, not a body field, so the code is
+ * checked before the body is read and never mixes with what is stored.
+ */
+export const BOARD_CREATION_CODE_HEADER = 'X-Board-Creation-Code'
+
+/** Who may create boards: anyone who reaches the server, or whoever has the organiser code. */
+export type BoardCreation = 'open' | 'code'
 
 /** Body of `POST /api/boards`. */
 export interface CreateBoardBody {
@@ -130,6 +143,8 @@ export interface ClientConfig {
   maxAssetBytes: number
   /** Image MIME types accepted for upload. */
   assetMimeTypes: string[]
+  /** 'code': creating a board needs the organiser code (BOARD_CREATION_CODE_HEADER), so the form asks for it up front. */
+  boardCreation: BoardCreation
 }
 
 /** Response of `POST /api/boards/:id/assets`. */

@@ -9,6 +9,7 @@ describe('config', () => {
       host: '0.0.0.0',
       publicUrl: null,
       tldrawLicenseKey: null,
+      boardCreationCode: null,
       maxMessageBytes: 16 * 1024 * 1024,
       maxBufferedBytes: 8 * 1024 * 1024,
       roomIdleMs: 30000,
@@ -35,9 +36,41 @@ describe('config', () => {
     }
   })
 
+  describe('BOARD_CREATION_CODE', () => {
+    const codeOf = (value: string | undefined) => {
+      const config = loadConfig(value === undefined ? {} : { BOARD_CREATION_CODE: value })
+      return config.ok ? { code: config.value.boardCreationCode } : { error: config.error }
+    }
+
+    it('is unset by default, and blank counts as unset: anyone may create boards', () => {
+      expect(codeOf(undefined)).toEqual({ code: null })
+      expect(codeOf('')).toEqual({ code: null })
+      expect(codeOf('   ')).toEqual({ code: null })
+    })
+
+    it('keeps a code of 8 characters or more, without the spaces around it', () => {
+      expect(codeOf('Leuven-2026')).toEqual({ code: 'Leuven-2026' })
+      expect(codeOf('  abcdefgh\n')).toEqual({ code: 'abcdefgh' })
+      expect(codeOf('green river 42')).toEqual({ code: 'green river 42' })
+    })
+
+    it('refuses a code that is too short, naming the variable but never repeating the code', () => {
+      const short = codeOf('abc1234')
+      expect(short).toEqual({ error: 'Invalid BOARD_CREATION_CODE: must be at least 8 characters long, got 7' })
+      expect(JSON.stringify(short)).not.toContain('abc1234')
+    })
+
+    it('refuses a code a browser could not send in a header', () => {
+      const accented = codeOf('organización')
+      expect(accented).toEqual({ error: expect.stringMatching(/^Invalid BOARD_CREATION_CODE: must be printable ASCII/) })
+      expect(JSON.stringify(accented)).not.toContain('organización')
+      expect(codeOf('abcd\tefgh')).toEqual({ error: expect.stringMatching(/^Invalid BOARD_CREATION_CODE/) })
+    })
+  })
+
   it('documents every variable', () => {
     expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
-      'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
+      'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
       'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)

@@ -21,6 +21,8 @@ export interface Config {
   dataDir: string
   publicUrl: string | null
   tldrawLicenseKey: string | null
+  /** The organiser code board creation asks for; null: anyone who reaches the server may create boards. */
+  boardCreationCode: string | null
   maxMessageBytes: number
   maxBufferedBytes: number
   roomIdleMs: number
@@ -64,6 +66,23 @@ const nonEmpty: Parser<string> = (raw) => (raw.trim() === '' ? err('must not be 
 
 const optionalText: Parser<string | null> = (raw) => ok(raw.trim() === '' ? null : raw.trim())
 
+/**
+ * Shortest organiser code accepted. Wrong guesses are limited per address
+ * (server/src/access/creationCode.ts), but a short code would still fall to
+ * guessing from many addresses.
+ */
+export const MIN_CREATION_CODE_LENGTH = 8
+
+// The error never repeats the value: it is a secret and start-up errors end up in logs.
+const optionalCreationCode: Parser<string | null> = (raw) => {
+  const code = raw.trim()
+  if (code === '') return ok(null)
+  // Browsers refuse to put anything else in a header, so such a code could never be typed in.
+  if (!/^[\x20-\x7e]+$/.test(code)) return err('must be printable ASCII (letters, digits, punctuation, spaces): it is sent in an HTTP header')
+  if (code.length < MIN_CREATION_CODE_LENGTH) return err(`must be at least ${MIN_CREATION_CODE_LENGTH} characters long, got ${code.length}`)
+  return ok(code)
+}
+
 const optionalUrl: Parser<string | null> = (raw) => {
   if (raw.trim() === '') return ok(null)
   try {
@@ -87,6 +106,8 @@ const FIELDS = [
   { key: 'publicUrl', name: 'PUBLIC_URL', default: undefined, description: 'Public URL the server is reached at, e.g. https://board.example.org (used for share links).', parse: optionalUrl },
   // tldraw checks the key offline in the browser; the server only hands it over.
   { key: 'tldrawLicenseKey', name: 'TLDRAW_LICENSE_KEY', default: undefined, description: 'tldraw licence key for your hostname; without it production HTTPS deployments show a licence notice.', parse: optionalText },
+  // Unset keeps the server open to anyone who reaches it, as before; links to existing boards never need it.
+  { key: 'boardCreationCode', name: 'BOARD_CREATION_CODE', default: undefined, description: `Organiser code needed to create boards (at least ${MIN_CREATION_CODE_LENGTH} characters); unset, anyone who reaches the server may create boards. Board links work without it.`, parse: optionalCreationCode },
   // A pasted image travels as an asset upload, not through the document, so 16 MiB is generous.
   { key: 'maxMessageBytes', name: 'MAX_MESSAGE_BYTES', default: String(16 * MiB), description: 'Largest websocket frame accepted; a larger one closes that connection with message-too-large (4413).', parse: integer(1024) },
   // Bounds memory per slow client: beyond this many unsent bytes the client is closed with too-slow and resyncs on reconnect.

@@ -12,7 +12,7 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { boardLinkPath, KEY_PARAM, type Role } from '../../shared/access'
-import type { BoardAccess, BoardMeta } from '../../shared/api'
+import { BOARD_CREATION_CODE_HEADER, type BoardAccess, type BoardMeta } from '../../shared/api'
 import type { Language } from '../../shared/languages'
 import { SYNC_PATH } from '../../shared/protocol'
 import { PROTOCOL_PARAM } from '../../shared/syncHandshake'
@@ -101,7 +101,8 @@ export interface SpawnedServer {
 export async function spawnServerProcess(opts: { dataDir: string; port: number; env?: Record<string, string> }): Promise<SpawnedServer> {
   const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', DATA_DIR: opts.dataDir },
+    // Open to board creation unless a test asks for an organiser code, whatever the developer's shell has set.
+    env: { ...process.env, LOG_LEVEL: 'warn', BOARD_CREATION_CODE: '', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', DATA_DIR: opts.dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(proc)
@@ -179,11 +180,20 @@ export interface CreatedBoard extends BoardMeta {
 /** Keys of the boards this test process created, so clients can present one by role. */
 const createdKeys = new Map<string, Record<Role, string>>()
 
-/** Creates a board through the API (as a facilitator would) and returns its metadata and keys. */
-export async function createBoard(url: string, title = 'Test board', language: Language = 'en', template?: string): Promise<CreatedBoard> {
+/**
+ * Creates a board through the API (as a facilitator would) and returns its metadata and keys;
+ * `creationCode` for a server started with BOARD_CREATION_CODE.
+ */
+export async function createBoard(
+  url: string,
+  title = 'Test board',
+  language: Language = 'en',
+  template?: string,
+  opts: { creationCode?: string } = {},
+): Promise<CreatedBoard> {
   const res = await fetch(`${url}/api/boards`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(opts.creationCode === undefined ? {} : { [BOARD_CREATION_CODE_HEADER]: opts.creationCode }) },
     body: JSON.stringify({ title, language, template }),
   })
   if (res.status !== 201) throw new Error(`POST /api/boards answered ${res.status}: ${await res.text()}`)

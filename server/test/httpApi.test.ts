@@ -35,6 +35,7 @@ describe('HTTP API', () => {
       publicUrl: null,
       maxAssetBytes: MAX_ASSET_BYTES,
       assetMimeTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'],
+      boardCreation: 'open',
     })
   })
 

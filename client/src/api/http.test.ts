@@ -10,6 +10,14 @@ describe('API response parsing', () => {
     expect(parseApiError(503, null)).toEqual({ code: 'storage-unavailable' })
   })
 
+  it('tells the organiser-code answers apart', () => {
+    expect(parseApiError(401, { error: { code: 'creation-code-required', message: 'x' } })).toEqual({ code: 'creation-code-required' })
+    expect(parseApiError(403, { error: { code: 'creation-code-wrong', message: 'x' } })).toEqual({ code: 'creation-code-wrong' })
+    expect(parseApiError(429, { error: { code: 'too-many-attempts', message: 'x' } })).toEqual({ code: 'too-many-attempts' })
+    // A proxy's own 429 page still reads as "too many".
+    expect(parseApiError(429, '<html>')).toEqual({ code: 'too-many-attempts' })
+  })
+
   it('accepts only well-formed boards', () => {
     const board = { id: 'q3Zb1v0mS9uJx2cF4yTt8A', title: 'Retro', language: 'nl', createdAt: 1, updatedAt: 2 }
     expect(parseBoardMeta(board)).toEqual(board)
@@ -37,6 +45,10 @@ describe('API response parsing', () => {
     expect(config.tldrawLicenseKey).toBeNull()
     expect(config.maxAssetBytes).toBeGreaterThan(0)
     expect(config.assetMimeTypes).toContain('image/png')
+    // A server from before organiser codes, or an odd answer: open, as it was.
+    expect(config.boardCreation).toBe('open')
+    expect(parseClientConfig({ boardCreation: 'secret' }).boardCreation).toBe('open')
+    expect(parseClientConfig({ boardCreation: 'code' }).boardCreation).toBe('code')
   })
 })
 

@@ -3,7 +3,7 @@
  * server's `ApiError` (code, field) or a network failure, never a throw.
  */
 import { isBoardKey, isRole, ROLES, type BoardKeys, type Role } from '../../../shared/access'
-import type { ApiError, ApiErrorCode, BoardAccess, BoardMeta, ClientConfig, UploadedAsset } from '../../../shared/api'
+import { BOARD_CREATION_CODE_HEADER, type ApiError, type ApiErrorCode, type BoardAccess, type BoardMeta, type ClientConfig, type UploadedAsset } from '../../../shared/api'
 import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
@@ -24,6 +24,9 @@ const API_ERROR_CODES: readonly string[] = [
   'unsupported-media-type',
   'storage-unavailable',
   'internal',
+  'creation-code-required',
+  'creation-code-wrong',
+  'too-many-attempts',
 ] satisfies ApiErrorCode[]
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -41,6 +44,7 @@ export function parseApiError(status: number, body: unknown): CallError {
   if (status === 404) return { code: 'not-found' }
   if (status === 413) return { code: 'payload-too-large' }
   if (status === 415) return { code: 'unsupported-media-type' }
+  if (status === 429) return { code: 'too-many-attempts' }
   if (status === 503) return { code: 'storage-unavailable' }
   return { code: 'unknown' }
 }
@@ -96,6 +100,8 @@ export function parseClientConfig(value: unknown): ClientConfig {
     assetMimeTypes: Array.isArray(body.assetMimeTypes)
       ? body.assetMimeTypes.filter((t): t is string => typeof t === 'string')
       : ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml'],
+    // A server from before organiser codes says nothing: it is open. If it is wrong, the 401 shows the field anyway.
+    boardCreation: body.boardCreation === 'code' ? 'code' : 'open',
   }
 }
 
@@ -152,10 +158,12 @@ export async function getBoard(id: string, key: string): Promise<Result<BoardAcc
   return expectAccess(await call(`/api/boards/${id}`, withKey(key)))
 }
 
-/** Creates a board; the answer carries the keys of its three links. */
-export async function createBoard(title: string, language: Language, template?: string): Promise<Result<BoardAccess, CallError>> {
+/** Creates a board, with the organiser code when the server asks for one; the answer carries the keys of its links. */
+export async function createBoard(title: string, language: Language, template?: string, creationCode?: string): Promise<Result<BoardAccess, CallError>> {
   const body = template === undefined ? { title, language } : { title, language, template }
-  return expectAccess(await call('/api/boards', { method: 'POST', ...json(body) }))
+  const request = json(body)
+  if (creationCode) request.headers = { ...request.headers, [BOARD_CREATION_CODE_HEADER]: creationCode }
+  return expectAccess(await call('/api/boards', { method: 'POST', ...request }))
 }
 
 /** Replaces one role's link (facilitators only); its old holders are cut off. */

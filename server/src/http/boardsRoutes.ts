@@ -2,17 +2,21 @@
  * The board API: create (seeded, answering with the keys of its links), read,
  * rename, delete, replace a link. No listing: a board is reached only through
  * one of its links (the home page lists the boards this browser knows).
+ * Creating may need the organiser code (BOARD_CREATION_CODE); nothing else does.
  */
 import express, { Router } from 'express'
 import { isRole, shareableRoles, type BoardKeys, type Role } from '../../../shared/access'
 import { apiError, parseCreateBoard, parseRenameBoard, type BoardAccess, type BoardMeta } from '../../../shared/api'
 import { newBoardKeys, type BoardAccessControl } from '../access/boardAccess'
+import type { CreationGate } from '../access/creationCode'
 import { newBoardId } from '../boards/ids'
 import { FIRST_PAGE_ID, seedBoardSnapshot } from '../boards/seedBoard'
 import type { TemplateCatalog } from '../templates/loadTemplates'
 import { instantiateTemplate } from '../../../shared/templates'
+import type { Logger } from '../log'
 import type { Storage } from '../storage/Storage'
 import { notFound, sendError } from './errors'
+import { requireCreationCode } from './requireCreationCode'
 import { grantedRole, requireRole } from './requireRole'
 
 /** What the board routes need besides storage. */
@@ -21,6 +25,9 @@ export interface BoardsRoutesDeps {
   access: BoardAccessControl
   /** The templates a board can be created from. */
   templates: TemplateCatalog
+  /** Whether creating a board needs the organiser code. */
+  creation: CreationGate
+  log: Logger
   /** Disconnects a deleted board's clients and drops its room. */
   closeBoard(boardId: string): void
   /** Disconnects the sockets that came in with a replaced key. */
@@ -34,7 +41,7 @@ function visibleKeys(keys: Record<Role, string>, role: Role): BoardKeys {
 }
 
 /** Routes under /api/boards. */
-export function boardsRoutes({ storage, access, templates, closeBoard, revokeKey, now = Date.now }: BoardsRoutesDeps): Router {
+export function boardsRoutes({ storage, access, templates, creation, log, closeBoard, revokeKey, now = Date.now }: BoardsRoutesDeps): Router {
   const router = Router()
   // Only on the routes with a body, so other requests (image uploads) pass through untouched.
   const json = express.json({ limit: '16kb' })
@@ -45,7 +52,8 @@ export function boardsRoutes({ storage, access, templates, closeBoard, revokeKey
     return board && keys ? { board, role, keys: visibleKeys(keys, role) } : undefined
   }
 
-  router.post('/', json, async (req, res) => {
+  // The code is checked before the body is read: a refused request costs no parsing.
+  router.post('/', requireCreationCode(creation, log), json, async (req, res) => {
     const parsed = parseCreateBoard(req.body, templates.ids())
     if (!parsed.ok) return sendError(res, parsed.error)
     const { title, language, template: templateId } = parsed.value

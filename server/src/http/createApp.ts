@@ -3,6 +3,7 @@ import express, { type Express } from 'express'
 import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
 import type * as Y from 'yjs'
 import type { BoardAccessControl } from '../access/boardAccess'
+import { createCreationGate } from '../access/creationCode'
 import type { Config } from '../config'
 import type { Logger } from '../log'
 import type { RoomStats } from '../room/RoomManager'
@@ -35,10 +36,22 @@ export interface AppDeps {
   /** Validated templates boards can be created from (none by default). */
   templates?: TemplateCatalog
   startedAt?: number
+  /** Clock for counting wrong organiser codes (tests move it instead of waiting). */
+  now?: () => number
 }
 
 /** Builds the express app; it does not listen. */
-export function createApp({ config, storage, access, rooms, log, clientDir, templates = templateCatalog([]), startedAt = Date.now() }: AppDeps): Express {
+export function createApp({
+  config,
+  storage,
+  access,
+  rooms,
+  log,
+  clientDir,
+  templates = templateCatalog([]),
+  startedAt = Date.now(),
+  now = Date.now,
+}: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
@@ -47,11 +60,14 @@ export function createApp({ config, storage, access, rooms, log, clientDir, temp
     res.set('Cache-Control', 'no-store').json({ ok: true, ...rooms.stats(), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) })
   })
 
+  const creation = createCreationGate(config.boardCreationCode, { now })
   const clientConfig: ClientConfig = {
     tldrawLicenseKey: config.tldrawLicenseKey,
     publicUrl: config.publicUrl,
     maxAssetBytes: config.maxAssetBytes,
     assetMimeTypes: [...ASSET_MIME_TYPES],
+    // Only whether a code is needed, never the code: this answer is public and cached.
+    boardCreation: creation.mode,
   }
   app.get('/api/config', (_req, res) => {
     res.json(clientConfig)
@@ -63,7 +79,15 @@ export function createApp({ config, storage, access, rooms, log, clientDir, temp
   app.use('/api/templates', templatesRoutes(templates))
   app.use(
     '/api/boards',
-    boardsRoutes({ storage, access, templates, closeBoard: (id) => rooms.closeBoard(id), revokeKey: (id, key) => rooms.revokeKey(id, key) }),
+    boardsRoutes({
+      storage,
+      access,
+      templates,
+      creation,
+      log,
+      closeBoard: (id) => rooms.closeBoard(id),
+      revokeKey: (id, key) => rooms.revokeKey(id, key),
+    }),
   )
   app.use('/api/boards', votesRoutes({ storage, access, rooms }))
   app.use('/api/boards', privateModeRoutes({ storage, access, rooms }))

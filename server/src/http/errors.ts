@@ -17,6 +17,9 @@ const STATUS: Record<ApiErrorCode, number> = {
   'unsupported-media-type': 415,
   'storage-unavailable': 503,
   internal: 500,
+  'creation-code-required': 401,
+  'creation-code-wrong': 403,
+  'too-many-attempts': 429,
 }
 
 /** Sends an ApiError with the HTTP status its code implies. */
