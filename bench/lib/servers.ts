@@ -70,6 +70,8 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
     PORT: '0',
     HOST: '127.0.0.1',
     NODE_ENV: 'production',
+    // The bench creates its boards through the API: creation stays open whatever the shell has set.
+    BOARD_CREATION_CODE: '',
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(opts.roomIdleMs !== undefined ? { ROOM_IDLE_MS: String(opts.roomIdleMs) } : {}),
     ...(opts.extraEnv ?? {}),
