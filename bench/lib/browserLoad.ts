@@ -13,6 +13,8 @@ import { CHROMIUM_FLAGS } from '../../e2e/support/browser'
 
 export interface BrowserLoadResult {
   samples: number[]
+  /** Per load: bytes the page received over HTTP (headers and bodies as sent, i.e. compressed), the websocket not included. */
+  httpBytes: number[]
   skipped?: string
 }
 
@@ -51,25 +53,32 @@ export async function interactiveAt(page: Page, notes: number): Promise<number> 
 }
 
 export async function browserTimeToInteractive(baseUrl: string, room: string, notes: number, reps: number): Promise<BrowserLoadResult> {
-  if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], skipped: 'client not built (run npm run build)' }
-  if (!fs.existsSync(CHROMIUM)) return { samples: [], skipped: `no Chromium at ${CHROMIUM}` }
+  if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], httpBytes: [], skipped: 'client not built (run npm run build)' }
+  if (!fs.existsSync(CHROMIUM)) return { samples: [], httpBytes: [], skipped: `no Chromium at ${CHROMIUM}` }
   const [id, query] = room.split('?')
   const key = new URLSearchParams(query ?? '').get('key')
-  if (!key) return { samples: [], skipped: 'the server gave no participant key' }
+  if (!key) return { samples: [], httpBytes: [], skipped: 'the server gave no participant key' }
   let browser: Browser | undefined
   const samples: number[] = []
+  const httpBytes: number[] = []
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
     for (let rep = 0; rep < reps; rep++) {
       const { context, page } = await openBenchPage(browser)
+      // What a first visit costs a participant's connection: every HTTP response as sent (a fresh context has no cache).
+      const sizes: Promise<number>[] = []
+      page.on('requestfinished', (request) => {
+        sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize, () => 0))
+      })
       await page.goto(`${baseUrl}/b/${id}#key=${key}`)
       const ms = await interactiveAt(page, notes)
       samples.push(Math.round(ms))
+      httpBytes.push((await Promise.all(sizes)).reduce((a, b) => a + b, 0))
       await context.close()
     }
-    return { samples }
+    return { samples, httpBytes }
   } catch (error) {
-    return { samples, skipped: String((error as Error).message ?? error) }
+    return { samples, httpBytes, skipped: String((error as Error).message ?? error) }
   } finally {
     await browser?.close()
   }

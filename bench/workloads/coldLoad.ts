@@ -42,6 +42,8 @@ export interface ColdRow {
   recordsSeen: number | null
   /** Ours only: Chromium, page open to the editor holding every note and painted (ms since navigation start). */
   browserInteractiveMs?: Summary
+  /** Median bytes a first visit received over HTTP until interactive (app, fonts, translations; compressed as sent). */
+  browserHttpBytes?: number
   browserSkipped?: string
   error?: string
 }
@@ -189,6 +191,7 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
         if (kind === 'ours' && deadline.remainingMs() > 60_000) {
           const browserLoad = await browserTimeToInteractive(server.baseUrl, board, size, Math.min(3, cfg.reps))
           row.browserInteractiveMs = summarizeSamples(browserLoad.samples)
+          if (browserLoad.httpBytes.length) row.browserHttpBytes = summarizeSamples(browserLoad.httpBytes).p50 ?? undefined
           if (browserLoad.skipped) row.browserSkipped = browserLoad.skipped
         }
       } catch (e) {
