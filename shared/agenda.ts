@@ -212,8 +212,9 @@ function stepValue(step: AgendaStep): AgendaStep {
 
 /**
  * Changes fields of step `id`. Instructions are merged per language (an
- * empty text removes that language). Nothing when the step is gone: an edit
- * arriving after a delete does not bring it back.
+ * empty text removes that language). Nothing when the step is already gone
+ * here; an edit made on another screen at the same time as the delete does
+ * keep the step when the two merge (nothing typed is lost).
  */
 export function stepEdited(agenda: Agenda, id: string, change: Partial<StepFields>): AgendaWrites {
   const step = agenda.steps.find((s) => s.id === id)
@@ -295,7 +296,7 @@ export function legacyConversion(agenda: Agenda): AgendaWrites {
   return writes
 }
 
-/** Raises the conversion's format version whenever legacyConversion would write anything different. */
+/** Bump whenever legacyConversion would write anything different: two versions must never write different items under one client id. */
 const CONVERSION_VERSION = 1
 
 /** A Yjs client id (uint32, not 0) derived from the legacy value's own item id (FNV-1a). */
