@@ -4,6 +4,10 @@
  * advances it. Each step takes everyone to its frame and starts its timer;
  * a Spanish-speaking and a Dutch-speaking participant each read the
  * instructions in their own language, with the times in their own zone.
+ *
+ * Second story: two facilitators of the core group prepare the agenda at the
+ * same time, one of them offline; when she reconnects, both see both edits
+ * and every step (the agenda merges step by step, shared/agenda.ts).
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -84,5 +88,66 @@ describe('an agenda run step by step', () => {
     const text = await eventually(() => griet.page.getByTestId('agenda-instructions').textContent(), (t) => (t ?? '').includes('parque'))
     expect(text).toContain('Escriban ideas para el parque.')
     expect(await griet.page.getByTestId('agenda-instructions').getAttribute('lang')).toBe('es')
+  })
+})
+
+/** The step titles this person's agenda panel shows, in order. */
+function stepTitles(person: Person): Promise<string[]> {
+  return person.page.locator('[data-testid="agenda-item"] .agenda-step__title').allTextContents()
+}
+
+describe('an agenda two facilitators prepare at once, one of them offline', () => {
+  let server: Server
+  let browser: Browser
+  let board: CreatedBoard
+  let fien: Person
+  let tomas: Person
+
+  beforeAll(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+    board = await createBoard(server.url, 'Diálogo 4', 'es')
+    ;[fien, tomas] = await arrive(browser, server, board, [
+      { name: 'Fien', language: 'en', role: 'facilitator' },
+      { name: 'Tomás', language: 'es', role: 'facilitator' },
+    ])
+  })
+
+  afterAll(async () => {
+    await leave(browser, server, [fien, tomas])
+  })
+
+  it("keeps both facilitators' edits and every step once the offline one reconnects", async () => {
+    await fien.page.getByTestId('agenda-toggle').click()
+    await tomas.page.getByTestId('agenda-toggle').click()
+    for (const [i, title] of ['Welcome', 'Groups'].entries()) {
+      await fien.page.getByTestId('agenda-add').click()
+      await fien.page.getByTestId('agenda-item').nth(i).getByTestId('agenda-title').fill(title)
+    }
+    expect(await eventually(() => stepTitles(tomas), (t) => t.join() === 'Welcome,Groups')).toEqual(['Welcome', 'Groups'])
+
+    // Tomás loses the connection and keeps preparing: renames the second step, adds a third.
+    await tomas.context.setOffline(true)
+    await tomas.page.waitForSelector('[data-testid="connection-status"]:not([data-status="online"])', { timeout: 15_000 })
+    const groups = tomas.page.getByTestId('agenda-item').nth(1)
+    await groups.locator('summary').click()
+    await groups.getByTestId('agenda-title').fill('Grupos mixtos')
+    await tomas.page.getByTestId('agenda-add').click()
+    await tomas.page.getByTestId('agenda-item').nth(2).getByTestId('agenda-title').fill('Cierre')
+    // Meanwhile Fien, online, renames the first step.
+    const welcome = fien.page.getByTestId('agenda-item').nth(0)
+    await welcome.locator('summary').click()
+    await welcome.getByTestId('agenda-title').fill('Bienvenida')
+    await fien.page.waitForTimeout(1000)
+    // Tomás really was offline: neither has the other's edit yet.
+    expect(await stepTitles(tomas)).toEqual(['Welcome', 'Grupos mixtos', 'Cierre'])
+    expect(await stepTitles(fien)).toEqual(['Bienvenida', 'Groups'])
+
+    await tomas.context.setOffline(false)
+    await tomas.page.waitForSelector('[data-testid="connection-status"][data-status="online"]', { timeout: 30_000 })
+    const expected = ['Bienvenida', 'Grupos mixtos', 'Cierre']
+    for (const person of [fien, tomas]) {
+      expect(await eventually(() => stepTitles(person), (t) => t.join() === expected.join(), 20_000)).toEqual(expected)
+    }
   })
 })

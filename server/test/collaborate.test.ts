@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { getMetaMap, getRecordsMap, SCHEMA_KEY, yMapToRecord } from '../../shared/documentLayout'
+import { AGENDA_KEY, changeAgenda, readAgenda, stepAdded, stepEdited } from '../../shared/agenda'
+import { getMetaMap, getRecordsMap, getSessionMap, SCHEMA_KEY, yMapToRecord } from '../../shared/documentLayout'
 import { Close, MessageType, PROTOCOL_VERSION, type StatusNotice } from '../../shared/protocol'
 import { decodeStatusFrame } from '../../shared/statusFrame'
 import { PROTOCOL_PARAM } from '../../shared/syncHandshake'
@@ -53,6 +54,39 @@ describe('collaborating on a board', () => {
     const ids = Array.from(getRecordsMap(late.doc).keys()).sort()
     expect(ids).toEqual(['document:document', 'page:page', 'shape:a', 'shape:b'])
     expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(ana.doc))
+  })
+
+  it('merges two facilitators converting an old single-value agenda while offline into one agenda, kept after a restart', async () => {
+    const board = await createBoard(server.url)
+    const facilitator = (name: string) => {
+      const client = connectClient(server.wsUrl, board.id, { role: 'facilitator' })
+      clients.push(client)
+      return client
+    }
+    const ana = facilitator('ana')
+    const bram = facilitator('bram')
+    await Promise.all([ana.synced, bram.synced])
+    // As a client from before the per-step layout wrote it.
+    const step = (id: string, title: string) => ({ id, title, minutes: 10, instructions: {}, frameId: null, mode: 'plenary' })
+    getSessionMap(ana.doc).set(AGENDA_KEY, { startsAt: null, current: null, currentSince: null, steps: [step('a', 'Welcome'), step('b', 'Groups')] })
+    await waitFor(() => getSessionMap(bram.doc).has(AGENDA_KEY), 'the old agenda reaching Bram')
+
+    ana.provider.disconnect()
+    bram.provider.disconnect()
+    changeAgenda(ana.doc, (agenda) => stepEdited(agenda, 'a', { title: 'Bienvenida' }))
+    changeAgenda(bram.doc, (agenda) => stepEdited(agenda, 'b', { title: 'Grupos' }))
+    changeAgenda(bram.doc, (agenda) => stepAdded(agenda, 'c', { title: 'Cierre', minutes: 5, instructions: {}, frameId: null, mode: 'plenary' }))
+    ana.provider.connect()
+    bram.provider.connect()
+
+    const titles = (doc: Y.Doc) => readAgenda(getSessionMap(doc)).steps.map((s) => s.title).join()
+    const expected = 'Bienvenida,Grupos,Cierre'
+    await waitFor(() => titles(ana.doc) === expected && titles(bram.doc) === expected, 'both conversions and edits on both sides')
+    server = await server.restart()
+    const late = connect(board.id)
+    await late.synced
+    expect(titles(late.doc)).toBe(expected)
+    expect(getSessionMap(late.doc).has(AGENDA_KEY)).toBe(false)
   })
 
   it('relays presence, and removes a person who leaves', async () => {

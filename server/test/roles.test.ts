@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Role } from '../../shared/access'
 import * as Y from 'yjs'
 import { FACILITATOR_LOCK, getRecordsMap, getSessionMap, putRecord, VIEWER_PRESENCE, yMapToRecord } from '../../shared/documentLayout'
+import { AGENDA_PLAN_KEY, AGENDA_RUN_KEY, changeAgenda, readAgenda, startPlanned, stepAdded, stepEdited, stepKey, stepStarted } from '../../shared/agenda'
 import { connectClient, createBoard, startServer, waitFor, type CreatedBoard, type TestClient, type TestServer } from '../test-utils/startServer'
 import { noteRecord, sleep } from './faults/helpers/boardState'
 
@@ -72,6 +73,30 @@ describe('roles, enforced by the server', () => {
     // The author's own copy is repaired too: everyone converges on the facilitator's state.
     await waitFor(() => getSessionMap(participant.doc).get('privateMode') === undefined, "the participant's copy repaired")
     expect(getSessionMap(participant.doc).toJSON()).toEqual({ timer: { durationMs: 300_000, startedAt: null } })
+  })
+
+  it("undoes a participant's change to any agenda key: a step, a new step, the plan, the running step", async () => {
+    const board = await createBoard(server.url)
+    const facilitator = await join(board, 'facilitator')
+    const participant = await join(board, 'participant')
+    changeAgenda(facilitator.doc, (agenda) => stepAdded(agenda, 'welcome', { title: 'Welcome', minutes: 10, instructions: {}, frameId: null, mode: 'plenary' }))
+    changeAgenda(facilitator.doc, () => startPlanned(1_000_000))
+    await waitFor(() => readAgenda(getSessionMap(participant.doc)).startsAt === 1_000_000, 'the agenda reaching the participant')
+    const before = getSessionMap(facilitator.doc).toJSON()
+    expect(Object.keys(before).sort()).toEqual([AGENDA_PLAN_KEY, stepKey('welcome')])
+
+    // Through the same functions the panel uses, and straight into the map, as a modified browser could.
+    changeAgenda(participant.doc, (agenda) => stepEdited(agenda, 'welcome', { title: 'Hijacked' }))
+    changeAgenda(participant.doc, (agenda) => stepAdded(agenda, 'extra', { title: 'Extra', minutes: 5, instructions: {}, frameId: null, mode: 'plenary' }))
+    changeAgenda(participant.doc, (agenda) => stepStarted(agenda, 'welcome', 5))
+    participant.doc.transact(() => getSessionMap(participant.doc).delete(AGENDA_PLAN_KEY))
+    await settle()
+    expect(getSessionMap(facilitator.doc).toJSON()).toEqual(before)
+    await waitFor(() => !getSessionMap(participant.doc).has(AGENDA_RUN_KEY) && getSessionMap(participant.doc).has(AGENDA_PLAN_KEY), "the participant's copy repaired")
+    expect(getSessionMap(participant.doc).toJSON()).toEqual(before)
+    // The facilitator's own edit still goes through.
+    changeAgenda(facilitator.doc, (agenda) => stepEdited(agenda, 'welcome', { title: 'Bienvenida' }))
+    await waitFor(() => readAgenda(getSessionMap(participant.doc)).steps[0]?.title === 'Bienvenida', "the facilitator's edit")
   })
 
   it('keeps facilitator-locked shapes as the facilitator left them', async () => {

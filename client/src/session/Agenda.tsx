@@ -11,7 +11,20 @@ import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLShapeId } from 'tldraw'
 import type * as Y from 'yjs'
 import type { Role } from '../../../shared/access'
-import { AGENDA_KEY, goToStep, instructionsFor, moveStep, stepTimes, type Agenda, type AgendaStep } from '../../../shared/agenda'
+import {
+  changeAgenda,
+  instructionsFor,
+  MAX_AGENDA_STEPS,
+  startPlanned,
+  stepAdded,
+  stepEdited,
+  stepMoved,
+  stepRemoved,
+  stepStarted,
+  stepTimes,
+  type Agenda,
+  type StepFields,
+} from '../../../shared/agenda'
 import { groupOf, type Breakouts } from '../../../shared/breakouts'
 import { getSessionMap } from '../../../shared/documentLayout'
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../shared/languages'
@@ -20,11 +33,16 @@ import { useSelectedFrameId } from './voting'
 import { showFrame } from './breakoutFrames'
 import { serverNow, toLocalTime } from './serverClock'
 
-function writeAgenda(doc: Y.Doc, agenda: Agenda, alsoTimerFor?: AgendaStep): void {
+/**
+ * Runs step `stepId` (null ends the agenda) and starts its timer, in one
+ * transaction. Only the running-step entry and the timer are written, so a
+ * step edited meanwhile on another screen keeps its edit.
+ */
+function runStep(doc: Y.Doc, stepId: string | null, minutes: number): void {
   doc.transact(() => {
-    const map = getSessionMap(doc)
-    map.set(AGENDA_KEY, agenda)
-    if (alsoTimerFor && alsoTimerFor.minutes > 0) map.set(SessionKeys.timer, startTimer(setTimer(alsoTimerFor.minutes * 60_000), serverNow()))
+    const now = serverNow()
+    changeAgenda(doc, (agenda) => stepStarted(agenda, stepId, now))
+    if (stepId !== null && minutes > 0) getSessionMap(doc).set(SessionKeys.timer, startTimer(setTimer(minutes * 60_000), now))
   })
 }
 
@@ -85,13 +103,13 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
   const times = stepTimes(agenda)
   const canEdit = role === 'facilitator'
   const [open, setOpen] = useState<string | null>(null)
-  const update = (next: Agenda) => writeAgenda(doc, next)
-  const updateStep = (id: string, change: Partial<AgendaStep>) => update({ ...agenda, steps: agenda.steps.map((s) => (s.id === id ? { ...s, ...change } : s)) })
+  // Each change writes only the keys it touches (shared/agenda.ts), so edits made elsewhere meanwhile merge.
+  const updateStep = (id: string, change: Partial<StepFields>) => changeAgenda(doc, (current) => stepEdited(current, id, change))
   const selectedFrame = useSelectedFrameId(editor)
   const startValue = agenda.startsAt === null ? '' : toDateTimeLocal(toLocalTime(agenda.startsAt))
   const go = (index: number | null) => {
-    const next = goToStep(agenda, index, serverNow())
-    writeAgenda(doc, next, index === null ? undefined : next.steps[index])
+    const step = index === null ? undefined : agenda.steps[index]
+    runStep(doc, step?.id ?? null, step?.minutes ?? 0)
   }
 
   return (
@@ -106,7 +124,7 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
             value={startValue}
             onChange={(e) => {
               const local = e.target.value ? new Date(e.target.value).getTime() : NaN
-              update({ ...agenda, startsAt: Number.isFinite(local) ? local + (serverNow() - Date.now()) : null })
+              changeAgenda(doc, () => startPlanned(Number.isFinite(local) ? local + (serverNow() - Date.now()) : null))
             }}
           />
         </div>
@@ -152,21 +170,21 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
                         rows={2}
                         lang={l}
                         value={step.instructions[l] ?? ''}
-                        onChange={(e) => updateStep(step.id, { instructions: { ...step.instructions, [l]: e.target.value.slice(0, 2000) } })}
+                        onChange={(e) => updateStep(step.id, { instructions: { [l]: e.target.value.slice(0, 2000) } })}
                       />
                     </label>
                   ))}
                   <div className="facilitator-panel__row">
-                    <button type="button" className="button button--small" aria-label={t('agenda.up')} onClick={() => update(moveStep(agenda, step.id, -1))} disabled={i === 0}>
+                    <button type="button" className="button button--small" aria-label={t('agenda.up')} onClick={() => changeAgenda(doc, (current) => stepMoved(current, step.id, -1))} disabled={i === 0}>
                       ↑
                     </button>
-                    <button type="button" className="button button--small" aria-label={t('agenda.down')} onClick={() => update(moveStep(agenda, step.id, 1))} disabled={i === agenda.steps.length - 1}>
+                    <button type="button" className="button button--small" aria-label={t('agenda.down')} onClick={() => changeAgenda(doc, (current) => stepMoved(current, step.id, 1))} disabled={i === agenda.steps.length - 1}>
                       ↓
                     </button>
                     <button
                       type="button"
                       className="button button--small button--danger-outline"
-                      onClick={() => update({ ...agenda, steps: agenda.steps.filter((s) => s.id !== step.id), current: agenda.current === i ? null : agenda.current !== null && agenda.current > i ? agenda.current - 1 : agenda.current })}
+                      onClick={() => changeAgenda(doc, (current) => stepRemoved(current, step.id))}
                     >
                       {t('agenda.remove')}
                     </button>
@@ -183,10 +201,12 @@ export function AgendaPanel({ doc, editor, agenda, role, onClose }: { doc: Y.Doc
             type="button"
             className="button button--small"
             data-testid="agenda-add"
+            disabled={agenda.steps.length >= MAX_AGENDA_STEPS}
             onClick={() => {
-              const step: AgendaStep = { id: newStepId(), title: '', minutes: 10, instructions: {}, frameId: selectedFrame, mode: 'plenary' }
-              update({ ...agenda, steps: [...agenda.steps, step] })
-              setOpen(step.id)
+              const id = newStepId()
+              const fields: StepFields = { title: '', minutes: 10, instructions: {}, frameId: selectedFrame, mode: 'plenary' }
+              changeAgenda(doc, (current) => stepAdded(current, id, fields))
+              setOpen(id)
             }}
           >
             {t('agenda.add')}

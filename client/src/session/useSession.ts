@@ -20,7 +20,7 @@ import {
 import { parseVotes, type Vote } from '../../../shared/voting'
 import { PRIVATE_MODE_KEY } from '../../../shared/privateMode'
 import { BREAKOUTS_KEY, parseBreakouts, type Breakouts } from '../../../shared/breakouts'
-import { AGENDA_KEY, parseAgenda, type Agenda } from '../../../shared/agenda'
+import { readAgenda, type Agenda } from '../../../shared/agenda'
 
 export interface SessionState {
   timer: TimerState | undefined
@@ -50,7 +50,7 @@ export function readSession(doc: Y.Doc): SessionState {
     votes: parseVotes(map.get(SessionKeys.votes)),
     privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
     breakouts: parseBreakouts(map.get(BREAKOUTS_KEY)),
-    agenda: parseAgenda(map.get(AGENDA_KEY)),
+    agenda: readAgenda(map),
   }
 }
 
