@@ -15,19 +15,27 @@ export function clientRoutes(clientDir: string): Router {
   // a browser that accepts one gets it (the 2 MB board bundle in about a quarter of the bytes), with
   // nothing compressed at run time. Hashed build files can be cached forever; index.html must not be,
   // or a deploy would not be seen.
-  router.use(
-    expressStaticGzip(clientDir, {
-      enableBrotli: true,
-      orderPreference: ['br', 'gzip'],
+  const staticFiles = expressStaticGzip(clientDir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: false,
+    serveStatic: {
       index: false,
-      serveStatic: {
-        index: false,
-        setHeaders: (res, file) => {
-          if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-        },
+      setHeaders: (res, file) => {
+        if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
       },
-    }),
-  )
+    },
+  })
+  router.use((req, res, next) => {
+    // express-static-gzip answers a path it cannot decode with its own 400; no build file has such a
+    // name, so pass it on to the routes below (a /b/ link with broken encoding is the client's to explain).
+    try {
+      decodeURIComponent(req.path)
+    } catch {
+      return next()
+    }
+    return staticFiles(req, res, next)
+  })
   const sendShell = (res: Response) => {
     if (!fs.existsSync(indexHtml)) {
       res.status(503).type('text/plain').send('The web client has not been built yet. Run `npm run build`, then restart the server.\n')
