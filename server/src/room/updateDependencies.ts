@@ -47,6 +47,11 @@ export function unknownReference(doc: Y.Doc, decoded: Decoded): string | undefin
     const parent = struct.parent instanceof Y.ID ? struct.parent : null
     for (const ref of [struct.origin, struct.rightOrigin, parent]) {
       if (!known(ref)) return `a reference to ${ref!.client}:${ref!.clock}`
+      // A client's content can only build on what it made before. Yjs integrates a client's structs
+      // in clock order and looks such a reference up before it exists, throwing half-way through.
+      if (ref && ref.client === struct.id.client && ref.clock >= struct.id.clock) {
+        return `a reference from ${struct.id.client}:${struct.id.clock} to its own later content ${ref.client}:${ref.clock}`
+      }
     }
   }
   for (const [client, deletes] of decoded.ds.clients) {
