@@ -15,6 +15,8 @@ export interface BrowserLoadResult {
   samples: number[]
   /** Per load: bytes the page received over HTTP (headers and bodies as sent, i.e. compressed), the websocket not included. */
   httpBytes: number[]
+  /** Per load: websocket payload bytes the page received until it was interactive (uncompressed: we do not negotiate permessage-deflate). */
+  wsBytes: number[]
   skipped?: string
 }
 
@@ -53,14 +55,15 @@ export async function interactiveAt(page: Page, notes: number): Promise<number> 
 }
 
 export async function browserTimeToInteractive(baseUrl: string, room: string, notes: number, reps: number): Promise<BrowserLoadResult> {
-  if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], httpBytes: [], skipped: 'client not built (run npm run build)' }
-  if (!fs.existsSync(CHROMIUM)) return { samples: [], httpBytes: [], skipped: `no Chromium at ${CHROMIUM}` }
+  if (!fs.existsSync(path.resolve('dist/client/index.html'))) return { samples: [], httpBytes: [], wsBytes: [], skipped: 'client not built (run npm run build)' }
+  if (!fs.existsSync(CHROMIUM)) return { samples: [], httpBytes: [], wsBytes: [], skipped: `no Chromium at ${CHROMIUM}` }
   const [id, query] = room.split('?')
   const key = new URLSearchParams(query ?? '').get('key')
-  if (!key) return { samples: [], httpBytes: [], skipped: 'the server gave no participant key' }
+  if (!key) return { samples: [], httpBytes: [], wsBytes: [], skipped: 'the server gave no participant key' }
   let browser: Browser | undefined
   const samples: number[] = []
   const httpBytes: number[] = []
+  const wsBytes: number[] = []
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS })
     for (let rep = 0; rep < reps; rep++) {
@@ -70,15 +73,23 @@ export async function browserTimeToInteractive(baseUrl: string, room: string, no
       page.on('requestfinished', (request) => {
         sizes.push(request.sizes().then((s) => s.responseHeadersSize + s.responseBodySize, () => 0))
       })
+      // And over the websocket: the board itself, or (after an HTTP preload) the difference.
+      let received = 0
+      page.on('websocket', (socket) => {
+        socket.on('framereceived', ({ payload }) => {
+          received += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength
+        })
+      })
       await page.goto(`${baseUrl}/b/${id}#key=${key}`)
       const ms = await interactiveAt(page, notes)
+      wsBytes.push(received)
       samples.push(Math.round(ms))
       httpBytes.push((await Promise.all(sizes)).reduce((a, b) => a + b, 0))
       await context.close()
     }
-    return { samples, httpBytes }
+    return { samples, httpBytes, wsBytes }
   } catch (error) {
-    return { samples, httpBytes, skipped: String((error as Error).message ?? error) }
+    return { samples, httpBytes, wsBytes, skipped: String((error as Error).message ?? error) }
   } finally {
     await browser?.close()
   }

@@ -310,12 +310,12 @@ export function renderMarkdown(r: Results & { targets: Target[] }): string {
   const browserRows = r.cold.filter((c) => c.server === 'ours' && (c.browserInteractiveMs?.n || c.browserSkipped))
   if (browserRows.length) {
     L.push('')
-    L.push('Time to the first interactive frame in Chromium (ours only: the reference has no web client): a fresh browser context opens the board page through its participant link; measured in the page from navigation start until the editor holds every note and has painted a frame after that. HTTP bytes: what that first visit received over HTTP (app code, styles, fonts, translations, as sent, so compressed; the board itself comes over the websocket, see *bytes received* above).')
+    L.push('Time to the first interactive frame in Chromium (ours only: the reference has no web client): a fresh browser context opens the board page through its participant link; measured in the page from navigation start until the editor holds every note and has painted a frame after that. HTTP bytes: what that first visit received over HTTP (app code, styles, fonts, translations and, for a browser that has never had the board, the board itself, as sent, so compressed). Websocket bytes: payload that visit received over the websocket until interactive (uncompressed; after the HTTP preload only the difference and presence).')
     L.push('')
-    L.push('| notes | p50 ms | max ms | loads | HTTP bytes (p50) | note |')
-    L.push('|---|---|---|---|---|---|')
+    L.push('| notes | p50 ms | max ms | loads | HTTP bytes (p50) | websocket bytes (p50) | note |')
+    L.push('|---|---|---|---|---|---|---|')
     for (const c of browserRows) {
-      L.push(`| ${c.notes} | ${fmt(c.browserInteractiveMs?.p50)} | ${fmt(c.browserInteractiveMs?.max)} | ${c.browserInteractiveMs?.n ?? 0} | ${c.browserHttpBytes ?? 'n/a'} | ${c.browserSkipped ?? ''} |`)
+      L.push(`| ${c.notes} | ${fmt(c.browserInteractiveMs?.p50)} | ${fmt(c.browserInteractiveMs?.max)} | ${c.browserInteractiveMs?.n ?? 0} | ${c.browserHttpBytes ?? 'n/a'} | ${c.browserWsBytes ?? 'n/a'} | ${c.browserSkipped ?? ''} |`)
     }
   }
   L.push('')

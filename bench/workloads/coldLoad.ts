@@ -44,6 +44,8 @@ export interface ColdRow {
   browserInteractiveMs?: Summary
   /** Median bytes a first visit received over HTTP until interactive (app, fonts, translations; compressed as sent). */
   browserHttpBytes?: number
+  /** Websocket payload bytes that first visit received until interactive (p50). */
+  browserWsBytes?: number
   browserSkipped?: string
   error?: string
 }
@@ -192,6 +194,7 @@ export async function runColdLoad(kind: ServerKind, cfg: ColdConfig, deadline: D
           const browserLoad = await browserTimeToInteractive(server.baseUrl, board, size, Math.min(3, cfg.reps))
           row.browserInteractiveMs = summarizeSamples(browserLoad.samples)
           if (browserLoad.httpBytes.length) row.browserHttpBytes = summarizeSamples(browserLoad.httpBytes).p50 ?? undefined
+          if (browserLoad.wsBytes.length) row.browserWsBytes = summarizeSamples(browserLoad.wsBytes).p50 ?? undefined
           if (browserLoad.skipped) row.browserSkipped = browserLoad.skipped
         }
       } catch (e) {

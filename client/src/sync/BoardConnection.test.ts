@@ -75,6 +75,8 @@ beforeEach(async () => {
   vi.stubGlobal('navigator', { onLine: true })
   vi.stubGlobal('location', { protocol: 'http:', host: `127.0.0.1:${port}` })
   vi.stubGlobal('WebSocket', WebSocket)
+  // No HTTP server here: the preload fails and the websocket brings the board (tests below override).
+  vi.stubGlobal('fetch', async () => new Response('', { status: 404 }))
 })
 
 afterEach(async () => {
@@ -197,6 +199,60 @@ describe('BoardConnection', () => {
     window.dispatchEvent(new Event('online'))
     await until(() => connection.getSnapshot().status === 'online' && connection.getSnapshot().pending === 0, 'back online')
     await until(() => server.doc.getMap('tl_records').has('shape:offline'), 'offline edit delivered')
+  })
+})
+
+describe('BoardConnection preloading a board this browser has never had', () => {
+  /** A fetch that answers the document route with the test server's board, noting each call. */
+  function serveDocument(calls: { url: string; socketsAtCall: number }[]) {
+    vi.stubGlobal('fetch', async (url: string) => {
+      calls.push({ url, socketsAtCall: server.sockets.length })
+      return new Response(Y.encodeStateAsUpdate(server.doc).slice().buffer, { headers: { 'Content-Type': 'application/octet-stream' } })
+    })
+  }
+
+  it('fetches the board over HTTP before connecting, and counts none of it as pending', async () => {
+    server.doc.getMap('tl_records').set('shape:preloaded', new Y.Map())
+    const calls: { url: string; socketsAtCall: number }[] = []
+    serveDocument(calls)
+    const connection = connect()
+    await until(() => connection.doc.getMap('tl_records').has('shape:preloaded'), 'preloaded board')
+    expect(calls).toEqual([{ url: `/api/boards/${BOARD_ID}/document`, socketsAtCall: 0 }])
+    expect(connection.getSnapshot().pending).toBe(0)
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    expect(connection.getSnapshot()).toMatchObject({ load: 'ready', pending: 0 })
+    expect(server.sockets).toHaveLength(1)
+  })
+
+  it('connects as before when the preload fails', async () => {
+    server.doc.getMap('tl_records').set('shape:remote', new Y.Map())
+    for (const failure of [
+      async () => {
+        throw new TypeError('Failed to fetch')
+      },
+      async () => new Response('{}', { status: 503, headers: { 'Content-Type': 'application/json' } }),
+      async () => new Response(new Uint8Array([200, 1, 2, 3]).buffer, { headers: { 'Content-Type': 'application/octet-stream' } }),
+    ]) {
+      vi.stubGlobal('fetch', failure)
+      const connection = connect()
+      await until(() => connection.getSnapshot().status === 'online', 'online')
+      expect(connection.doc.getMap('tl_records').has('shape:remote')).toBe(true)
+      expect(connection.getSnapshot().pending).toBe(0)
+    }
+  })
+
+  it('opened offline: fetches nothing and connects once the network is back', async () => {
+    const calls: { url: string; socketsAtCall: number }[] = []
+    serveDocument(calls)
+    vi.stubGlobal('navigator', { onLine: false })
+    const connection = connect()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(server.sockets).toHaveLength(0)
+    expect(connection.getSnapshot().status).toBe('offline')
+    vi.stubGlobal('navigator', { onLine: true })
+    window.dispatchEvent(new Event('online'))
+    await until(() => connection.getSnapshot().status === 'online', 'online')
+    expect(calls).toEqual([])
   })
 })
 

@@ -6,6 +6,7 @@
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import { sendOnlyOwnPresence } from './ownPresenceOnly'
+import { PRELOAD_ORIGIN, preloadBoard, shouldPreload } from './preloadBoard'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
 import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
@@ -37,6 +38,13 @@ export interface ConnectionSnapshot {
   /** The server says this connection may look but not edit. */
   readOnly: boolean
 }
+
+/**
+ * How long the websocket waits for IndexedDB before deciding whether this browser
+ * already has the board. A broken IndexedDB may never answer; waiting longer
+ * than this would keep the board from opening at all.
+ */
+const IDB_WAIT_MS = 3000
 
 /** Milliseconds between checks that the socket has sent all we gave it. */
 const DRAIN_POLL_MS = 250
@@ -107,6 +115,10 @@ export class BoardConnection {
   private destroyed = false
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private reconnectAttempts = 0
+  /** start() has run (it runs once). */
+  private started = false
+  /** IndexedDB and any preload are done: from now on the websocket may connect. */
+  private mayConnect = false
   /** Records changed locally and not yet handed to the server. */
   private pendingIds: Set<string>
 
@@ -126,8 +138,9 @@ export class BoardConnection {
     }
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
-      // Opened offline: connect when the device says the network is back (see onOnline).
-      connect: navigator.onLine,
+      // Not yet: a browser that has nothing of the board first fetches it compressed over
+      // HTTP, and only then connects (see start). Offline, onOnline connects later.
+      connect: false,
       // Announcing our protocol version makes the server greet us and send Status notices
       // (storage degraded/restored); stock clients get plain y-protocols only.
       params: { [PROTOCOL_PARAM]: String(PROTOCOL_VERSION), [KEY_PARAM]: key },
@@ -151,10 +164,29 @@ export class BoardConnection {
     this.persistence?.whenSynced.then(() => {
       this.idbLoaded = true
       this.refreshLoad()
+      void this.start(key)
     })
     // Private mode or a broken IndexedDB must not keep the board from opening.
     if (!this.persistence) this.idbLoaded = true
     this.refreshLoad()
+    if (this.idbLoaded) void this.start(key)
+    else setTimeout(() => void this.start(key), IDB_WAIT_MS)
+  }
+
+  /**
+   * Once we know what this browser already holds: a browser that has nothing of
+   * the board fetches it compressed over HTTP first, so the websocket sync only
+   * exchanges the difference; then the websocket connects (when online), as it
+   * would have without the preload if that fails.
+   */
+  private async start(key: string) {
+    if (this.started || this.destroyed) return
+    this.started = true
+    if (shouldPreload(this.doc, navigator.onLine)) await preloadBoard(this.doc, this.boardId, key)
+    this.mayConnect = true
+    if (this.destroyed || this.snapshot.closedFor || !navigator.onLine || this.provider.wsconnected) return
+    this.provider.connect()
+    this.refreshStatus()
   }
 
   getSnapshot = (): ConnectionSnapshot => this.snapshot
@@ -216,7 +248,8 @@ export class BoardConnection {
   /** Back online: reconnect now rather than at the end of the backoff. */
   private onOnline = () => {
     clearTimeout(this.reconnectTimer)
-    if (!this.snapshot.closedFor && !this.provider.wsconnected) this.provider.connect()
+    // Before the first connect is decided, start() connects (after any preload).
+    if (this.mayConnect && !this.snapshot.closedFor && !this.provider.wsconnected) this.provider.connect()
     this.refreshStatus()
   }
 
@@ -245,7 +278,7 @@ export class BoardConnection {
   private onTransaction = (transaction: Y.Transaction) => {
     // Only our own edits count: updates from the server or from IndexedDB are not "waiting".
     const origin = transaction.origin
-    if (!transaction.local || origin === this.provider || origin === this.persistence) return
+    if (!transaction.local || origin === this.provider || origin === this.persistence || origin === PRELOAD_ORIGIN) return
     const ws = this.provider.ws
     const sent = this.provider.wsconnected && this.provider.synced && ws && ws.bufferedAmount === 0
     if (sent) return

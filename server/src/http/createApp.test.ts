@@ -21,7 +21,7 @@ async function appWithFailingStorage(failure: () => never): Promise<{ url: strin
     config: config.value,
     storage,
     access: createBoardAccess(storage),
-    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {}, revokeKey: () => {}, readBoard: async () => undefined, changeBoard: async () => false, loadedDocuments: () => [] },
+    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {}, revokeKey: () => {}, readBoard: async () => undefined, changeBoard: async () => false, loadedDocuments: () => [], derivedFullState: async () => ({ kind: 'unknown' as const }) },
     log: createLogger('error', (line) => logged.push(line)),
     clientDir: '/nonexistent',
   })

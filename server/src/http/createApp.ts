@@ -6,12 +6,13 @@ import type { BoardAccessControl } from '../access/boardAccess'
 import { createCreationGate } from '../access/creationCode'
 import type { Config } from '../config'
 import type { Logger } from '../log'
-import type { RoomStats } from '../room/RoomManager'
+import type { DerivedState, RoomStats } from '../room/RoomManager'
 import type { Storage } from '../storage/Storage'
 import { templateCatalog, type TemplateCatalog } from '../templates/loadTemplates'
 import { assetsRoutes } from './assetsRoutes'
 import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
+import { documentRoutes } from './documentRoutes'
 import { errorHandler, notFound } from './errors'
 import { templatesRoutes } from './templatesRoutes'
 import { privateModeRoutes } from './privateModeRoutes'
@@ -29,6 +30,7 @@ export interface AppDeps {
     readBoard<T>(boardId: string, read: (doc: Y.Doc) => T): Promise<T | undefined>
     changeBoard(boardId: string, change: (doc: Y.Doc) => void): Promise<boolean>
     loadedDocuments(): string[]
+    derivedFullState(docName: string, key: string, derive: (update: Uint8Array) => Promise<Uint8Array>): Promise<DerivedState>
   }
   log: Logger
   /** Directory of the built client (dist/client). */
@@ -89,6 +91,7 @@ export function createApp({
       revokeKey: (id, key) => rooms.revokeKey(id, key),
     }),
   )
+  app.use('/api/boards', documentRoutes({ access, rooms }))
   app.use('/api/boards', votesRoutes({ storage, access, rooms }))
   app.use('/api/boards', privateModeRoutes({ storage, access, rooms }))
   app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))

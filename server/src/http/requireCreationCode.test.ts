@@ -36,7 +36,7 @@ async function appWithCode(): Promise<{ url: string; advance(ms: number): void; 
     config: config.value,
     storage,
     access: createBoardAccess(storage),
-    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {}, revokeKey: () => {}, readBoard: async () => undefined, changeBoard: async () => false, loadedDocuments: () => [] },
+    rooms: { stats: () => ({ rooms: 0, connections: 0 }), closeBoard: () => {}, revokeKey: () => {}, readBoard: async () => undefined, changeBoard: async () => false, loadedDocuments: () => [], derivedFullState: async () => ({ kind: 'unknown' as const }) },
     log: createLogger('warn', (line) => logged.push(line)),
     clientDir: '/nonexistent',
     now: () => time,

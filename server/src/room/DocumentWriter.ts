@@ -74,9 +74,10 @@ export class DocumentWriter {
   /**
    * Runs `task` once every earlier write is stored, so what it reads from the
    * document (an answer to sync step 1) never includes an unstored change.
+   * Resolves after it ran (or was skipped because the writer stopped).
    */
-  afterWrites(task: () => void): void {
-    void this.enqueue(async () => {
+  afterWrites(task: () => void): Promise<void> {
+    return this.enqueue(async () => {
       if (!this.stopped) task()
     })
   }

@@ -385,6 +385,94 @@ describe('Room built from stored bytes', () => {
     expect(room.isBuilt).toBe(true)
   })
 
+  it('derives the whole document once per key for simultaneous requests, from the stored bytes, until it changes', async () => {
+    const stored = noteUpdate('stored', 'from disk')
+    const room = lazyRoom(new FlakyPersistence(), stored)
+    const seen: Uint8Array[] = []
+    const derive = async (update: Uint8Array) => {
+      seen.push(update)
+      return update.slice().reverse()
+    }
+    // Two hundred people open the board at once: one derivation per key.
+    const answers = await Promise.all(Array.from({ length: 200 }, () => room.derivedFullState('br', derive)))
+    expect(seen).toHaveLength(1)
+    expect(new Set(answers).size).toBe(1)
+    expect(Array.from(seen[0])).toEqual(Array.from(stored))
+    expect(room.isBuilt).toBe(false)
+    await room.derivedFullState('gzip', derive)
+    expect(seen).toHaveLength(2)
+
+    // An edit makes every derived copy stale; the next one carries it.
+    const socket = new FakeSocket()
+    room.handleSocketConnect(socket, { role: 'participant' })
+    room.handleSocketMessage(socket, clientUpdateFrame(noteUpdate('new', 'edit')))
+    await settle()
+    await room.derivedFullState('br', derive)
+    expect(seen).toHaveLength(3)
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, seen[2])
+    expect(notes(fresh)).toEqual({ stored: 'from disk', new: 'edit' })
+    // Exactly what a fresh websocket client gets as sync step 2.
+    const newcomer = new FakeSocket()
+    room.handleSocketConnect(newcomer, { role: 'viewer' })
+    room.handleSocketMessage(newcomer, clientStep1Frame(new Y.Doc()))
+    await settle()
+    const step2 = newcomer.frames.find((frame) => frame[0] === MessageType.Sync && frame[1] === 1)!
+    const decoder = decoding.createDecoder(step2)
+    decoding.readVarUint(decoder)
+    decoding.readVarUint(decoder)
+    expect(Array.from(decoding.readVarUint8Array(decoder))).toEqual(Array.from(seen[2]))
+  })
+
+  it('waits for earlier writes: a derived copy never holds a change storage does not have yet', async () => {
+    const stored = new FlakyPersistence()
+    let release: () => void = () => {}
+    const slow: RoomPersistence = {
+      appendUpdate: (update) => new Promise((resolve) => (release = () => resolve(stored.appendUpdate(update)))),
+      compact: (snapshot, uptoSeq) => stored.compact(snapshot, uptoSeq),
+    }
+    const room = lazyRoom(slow, noteUpdate('stored', 'from disk'))
+    const socket = new FakeSocket()
+    room.handleSocketConnect(socket, { role: 'participant' })
+    room.handleSocketMessage(socket, clientUpdateFrame(noteUpdate('new', 'edit')))
+    await settle()
+    let answer: Uint8Array | null | undefined
+    void room.derivedFullState('identity', async (update) => update).then((bytes) => (answer = bytes))
+    await settle()
+    expect(answer).toBeUndefined()
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(stored.appended).toHaveLength(1)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, answer!)
+    expect(notes(doc)).toEqual({ stored: 'from disk', new: 'edit' })
+  })
+
+  it('forgets a failed derivation so the next request tries again', async () => {
+    const room = lazyRoom(new FlakyPersistence(), noteUpdate('stored', 'x'))
+    let calls = 0
+    const failing = async () => {
+      calls++
+      throw new Error('no memory')
+    }
+    await expect(room.derivedFullState('br', failing)).rejects.toThrow('no memory')
+    await expect(room.derivedFullState('br', async (update) => update)).resolves.toBeInstanceOf(Uint8Array)
+    expect(calls).toBe(1)
+  })
+
+  it('derives nothing from stored bytes that cannot be built into a document', async () => {
+    const whole = noteUpdate('stored', 'x'.repeat(200))
+    let broken = 0
+    const room = lazyRoom(new FlakyPersistence(), whole.slice(0, whole.length / 2), () => broken++)
+    // Breaks the room through an edit, then asks: null, never an empty document.
+    const socket = new FakeSocket()
+    room.handleSocketConnect(socket, { role: 'participant' })
+    room.handleSocketMessage(socket, clientUpdateFrame(noteUpdate('typed', 'meanwhile')))
+    await settle()
+    expect(broken).toBe(1)
+    expect(await room.derivedFullState('br', async (update) => update)).toBeNull()
+  })
+
   it('closes everyone with load-failed and writes nothing when the stored bytes cannot be read', async () => {
     const persistence = new FlakyPersistence()
     const whole = noteUpdate('stored', 'x'.repeat(200))

@@ -22,7 +22,7 @@ import { getSessionMap, VIEWER_PRESENCE } from '../../../shared/documentLayout'
 import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
-import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame } from './frames'
+import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame, updateOfStep2Frame } from './frames'
 import { PresenceRelay } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
@@ -118,6 +118,12 @@ export class Room {
    * beyond it plus maxBufferedBytes does it count as too slow.
    */
   private largestStep2 = 0
+  /**
+   * Transformed copies of the whole document (compressed for HTTP) by their key,
+   * until the next change. Promises, so that the people who all open the board
+   * at once share one compression instead of each starting their own.
+   */
+  private readonly derivedCache = new Map<string, Promise<Uint8Array>>()
 
   constructor(options: RoomOptions) {
     this.options = options
@@ -173,6 +179,8 @@ export class Room {
     } catch (error) {
       doc.destroy()
       this.unbuilt = undefined
+      // Nothing more is answered from those bytes (step2For and derivedFullState give null).
+      this.changed()
       this.log.error('board failed to load', { boardId: this.boardId, error })
       this.close(Close.loadFailed)
       this.writer.stop()
@@ -285,7 +293,7 @@ export class Room {
             doc.off('update', collect)
           }
           if (changes.length === 0) return null
-          this.step2Cache.clear()
+          this.changed()
           return changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
         },
         (update) => {
@@ -351,7 +359,7 @@ export class Room {
       case syncProtocol.messageYjsSyncStep1: {
         const stateVector = decoding.readVarUint8Array(decoder)
         Y.decodeStateVector(stateVector) // validates before it becomes a cache key
-        this.writer.afterWrites(() => {
+        void this.writer.afterWrites(() => {
           const frame = this.sockets.has(socket) ? this.step2For(stateVector) : null
           if (frame) this.send(socket, frame)
         })
@@ -400,6 +408,44 @@ export class Room {
     }
   }
 
+  /** The document changed: every answer encoded from the previous state is stale. */
+  private changed(): void {
+    this.step2Cache.clear()
+    this.derivedCache.clear()
+  }
+
+  /**
+   * The whole document as one update (exactly what sync step 2 carries for an
+   * empty state vector) passed through `derive`, which runs at most once per
+   * `key` until the document next changes. Like an answer to sync step 1, it
+   * waits for earlier writes, so it never includes an unstored change. Answered
+   * from the stored bytes without building the document when it is not built
+   * yet. Null when the document could not be built (the room has closed itself)
+   * or the room has stopped.
+   */
+  async derivedFullState(key: string, derive: (update: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array | null> {
+    const result: { derived?: Promise<Uint8Array> | null } = {}
+    await this.writer.afterWrites(() => {
+      result.derived = this.derive(key, derive)
+    })
+    return result.derived ?? null
+  }
+
+  private derive(key: string, derive: (update: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> | null {
+    const cached = this.derivedCache.get(key)
+    if (cached) return cached
+    const frame = this.step2For(EMPTY_STATE_VECTOR)
+    if (!frame) return null
+    const update = updateOfStep2Frame(frame)
+    const derived = Promise.resolve().then(() => derive(update))
+    this.derivedCache.set(key, derived)
+    // A failure is not remembered: the next request tries again.
+    derived.catch(() => {
+      if (this.derivedCache.get(key) === derived) this.derivedCache.delete(key)
+    })
+    return derived
+  }
+
   /** Our answer to a state vector; null when the document could not be built (the room has closed). */
   private step2For(stateVector: Uint8Array): Uint8Array | null {
     const key = stateVectorKey(stateVector)
@@ -441,7 +487,7 @@ export class Room {
       }
     }
     if (changes.length === 0) return { change: null, repaired }
-    this.step2Cache.clear()
+    this.changed()
     return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), repaired }
   }
 

@@ -73,6 +73,9 @@ interface Session {
   pendingBytes: number
 }
 
+/** A board's whole document as derived bytes (see RoomManager.derivedFullState). */
+export type DerivedState = { kind: 'found'; bytes: Uint8Array } | { kind: 'unknown' } | { kind: 'failed' }
+
 /** Live counts for /healthz. */
 export interface RoomStats {
   rooms: number
@@ -157,6 +160,26 @@ export class RoomManager {
       return undefined // its stored bytes could not be read; the room has dropped itself
     }
     return read(doc)
+  }
+
+  /**
+   * A document's whole state as one update, passed through `derive` (compressed
+   * for HTTP) once per `key` until it next changes (Room.derivedFullState).
+   * Loads the board if nobody has it open, without building its Y.Doc.
+   * 'unknown': no such board; 'failed': it could not be loaded or read.
+   */
+  async derivedFullState(docName: string, key: string, derive: (update: Uint8Array) => Promise<Uint8Array>): Promise<DerivedState> {
+    if (this.shuttingDown) return { kind: 'failed' }
+    let room = this.rooms.get(docName)
+    if (!room) {
+      const outcome = await this.loadRoom(docName)
+      if (outcome.kind !== 'loaded') return outcome
+      room = outcome.room
+    }
+    const bytes = await room.derivedFullState(key, derive)
+    // Its stored bytes could not be read (the room has dropped itself), or it was unloaded meanwhile.
+    if (!bytes) return { kind: 'failed' }
+    return { kind: 'found', bytes }
   }
 
   /**

@@ -36,6 +36,15 @@ export function syncStep2FrameFromUpdate(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
+/** The update a sync step 2 frame carries (a view into `frame`, not a copy). */
+export function updateOfStep2Frame(frame: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(frame)
+  if (decoding.readVarUint(decoder) !== MessageType.Sync || decoding.readVarUint(decoder) !== syncProtocol.messageYjsSyncStep2) {
+    throw new Error('not a sync step 2 frame')
+  }
+  return decoding.readVarUint8Array(decoder)
+}
+
 /** A document update to relay. */
 export function updateFrame(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder()
