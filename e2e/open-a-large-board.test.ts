@@ -123,7 +123,8 @@ describe('opening a board with hundreds of notes', () => {
   })
 
   it('sends the newcomer the board compressed over HTTP, the websocket bringing only a small part of it', async () => {
-    expect(received.documentEncoding).toBe('br')
+    // Chromium may offer brotli only over https; gzip is just as fine here.
+    expect(['br', 'gzip']).toContain(received.documentEncoding)
     expect(received.documentTransferBytes).toBeGreaterThan(0)
     expect(received.documentTransferBytes).toBeLessThan(documentBytes / 2)
     expect(received.websocketBytes).toBeLessThan(documentBytes * 0.2)

@@ -4,7 +4,9 @@
  *   at install, so a board can be reloaded while offline; its content then comes from IndexedDB.
  * - Navigations and /api GETs: network first, cached copy when the network fails or is very slow.
  * - Hashed files and uploaded images (immutable URLs): cache first.
- * - Never touched: websocket sync (/sync), non-GET requests, other origins.
+ * - Never touched: websocket sync (/sync), the board document (/api/boards/:id/document: a copy of
+ *   the whole board, fetched only online into an empty document; IndexedDB keeps the board, a
+ *   second copy here would only take space and go stale), non-GET requests, other origins.
  */
 const VERSION = __VERSION__
 const PRECACHE = __PRECACHE__
@@ -80,6 +82,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url)
   if (url.origin !== self.location.origin) return
   if (url.pathname.startsWith('/sync') || url.pathname === '/healthz') return
+  if (/^\/api\/boards\/[^/]+\/document$/.test(url.pathname)) return
 
   if (request.mode === 'navigate') {
     // Every page is the same single-page app shell.
