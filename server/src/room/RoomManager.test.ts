@@ -136,6 +136,25 @@ describe('RoomManager', () => {
     expect(manager.stats().rooms).toBe(1)
   })
 
+  it('derives a board\'s whole document for HTTP, loading it; failed or unknown loads are named, never an empty document', async () => {
+    let fail = true
+    const manager = makeManager(async (id) => {
+      if (id === 'missing') return undefined
+      if (fail) throw new Error('SQLITE_BUSY')
+      return storedBoard()
+    })
+    const identity = async (update: Uint8Array) => update
+    expect(await manager.derivedFullState('board', 'identity', identity)).toEqual({ kind: 'failed' })
+    expect(await manager.derivedFullState('missing', 'identity', identity)).toEqual({ kind: 'unknown' })
+    fail = false
+    const found = await manager.derivedFullState('board', 'identity', identity)
+    expect(found.kind).toBe('found')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, (found as { bytes: Uint8Array }).bytes)
+    expect(notes(doc)).toEqual({ stored: 'from disk' })
+    expect(manager.stats().rooms).toBe(1)
+  })
+
   it('closes with unknown-board when storage has no such board', async () => {
     const manager = makeManager(async () => undefined)
     const ana = new FakeSocket()
