@@ -8,6 +8,7 @@
  * requireRole accepts nothing but a board id in the path.
  */
 import { Router } from 'express'
+import Negotiator from 'negotiator'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import { apiError } from '../../../shared/api'
@@ -47,27 +48,19 @@ const COMPRESS: Record<DocumentEncoding, (update: Uint8Array) => Promise<Uint8Ar
   identity: async (update) => update,
 }
 
+/** Codings on offer, in our order of preference; x-gzip is the old name of gzip (RFC 9110). */
+const OFFERED = ['br', 'gzip', 'x-gzip', 'identity']
+
 /**
- * The coding to answer `Accept-Encoding` with: br if acceptable, else gzip,
- * else identity (which is acceptable unless refused explicitly; we send it
- * anyway then rather than a 406 nobody handles).
+ * The coding to answer `Accept-Encoding` with, by negotiator (what express
+ * negotiates with): the best-rated coding the client accepts, ties broken in
+ * our order, so br wins over gzip when a browser lists both (Chromium lists
+ * gzip first). Identity when nothing else is acceptable, even if refused: we
+ * send it anyway rather than a 406 nobody handles.
  */
 export function chooseEncoding(header: string | undefined): DocumentEncoding {
-  const weights = new Map<string, number>()
-  for (const part of (header ?? '').split(',')) {
-    const [name, ...params] = part.trim().toLowerCase().split(';')
-    if (!name) continue
-    let q = 1
-    for (const param of params) {
-      const [key, value] = param.trim().split('=')
-      if (key === 'q') q = Number(value)
-    }
-    weights.set(name, Number.isFinite(q) ? q : 0)
-  }
-  const acceptable = (coding: string) => (weights.get(coding) ?? weights.get('*') ?? 0) > 0
-  if (acceptable('br')) return 'br'
-  if (acceptable('gzip') || (weights.get('x-gzip') ?? 0) > 0) return 'gzip'
-  return 'identity'
+  const [best] = new Negotiator({ headers: { 'accept-encoding': header } }).encodings(OFFERED, { preferred: OFFERED })
+  return best === 'br' ? 'br' : best === 'gzip' || best === 'x-gzip' ? 'gzip' : 'identity'
 }
 
 /** `GET /api/boards/:id/document`. */
