@@ -37,6 +37,26 @@ export const VIEWER_PRESENCE = 'viewerPresence'
  */
 export const FACILITATOR_LOCK = 'facilitatorLock'
 
+/** True for a record a facilitator locked (see FACILITATOR_LOCK). */
+export function isFacilitatorLocked(record: object): boolean {
+  const meta = (record as { meta?: unknown }).meta
+  return typeof meta === 'object' && meta !== null && (meta as Record<string, unknown>)[FACILITATOR_LOCK] === true
+}
+
+/** `meta` key naming the template a shape was placed by. */
+export const TEMPLATE_META = 'template'
+
+/**
+ * True for the locked structure of a template (its frames, headings, prompts):
+ * placed by a template (`meta.template`) and locked (tldraw's `isLocked`). Only
+ * facilitators may change, unlock or delete it; unlike a facilitator-locked
+ * frame, anyone may put notes inside it.
+ */
+export function isStructureLocked(record: object): boolean {
+  const { meta, isLocked } = record as { meta?: unknown; isLocked?: unknown }
+  return isLocked === true && typeof meta === 'object' && meta !== null && typeof (meta as Record<string, unknown>)[TEMPLATE_META] === 'string'
+}
+
 /** Record fields stored as nested maps so their keys merge independently. */
 export const NESTED_FIELDS = ['props', 'meta'] as const
 

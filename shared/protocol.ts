@@ -24,12 +24,29 @@ export const MessageType = {
   Status: 100,
 } as const
 
+/**
+ * Why the server refused (or undid part of) a client's change:
+ * - `read-only`: a viewer's link cannot change the board;
+ * - `facilitator-only`: locked content, session state, glossary or a facilitator-only setting;
+ * - `invalid-record`: a record the board's schema (or the editor's rich text) does not accept,
+ *   a shape without an existing parent, or a schema this server does not run;
+ * - `invalid-update`: an update that does not fit the document's layout (refused whole);
+ * - `board-full`: the board reached its size limit (MAX_BOARD_BYTES); only deletions are taken.
+ */
+export const REFUSAL_REASONS = ['read-only', 'facilitator-only', 'invalid-record', 'invalid-update', 'board-full'] as const
+export type RefusalReason = (typeof REFUSAL_REASONS)[number]
+
 /** Body of a `MessageType.Status` frame (JSON after the type varint). */
 export type StatusNotice =
   | { kind: 'storage'; ok: boolean }
   | { kind: 'hello'; protocolVersion: number; readOnly: boolean }
   /** The server refused or undid part of this client's change (a viewer's edit, a participant touching facilitator-only state). */
-  | { kind: 'refused'; reason: 'read-only' | 'facilitator-only' }
+  | { kind: 'refused'; reason: RefusalReason }
+  /**
+   * The board was damaged and the server loaded what it could (told to facilitators):
+   * `records` unreadable records were removed, `updates` stored changes could not be applied.
+   */
+  | { kind: 'repaired'; records: number; updates: number }
 
 /** A named reason for closing a websocket, shared so both sides speak of it the same way. */
 export interface CloseReason {
@@ -54,7 +71,11 @@ export const Close = {
   linkRevoked: { code: 4409, reason: 'link-revoked', permanent: true },
   boardDeleted: { code: 4410, reason: 'board-deleted', permanent: true },
   messageTooLarge: { code: 4413, reason: 'message-too-large', permanent: false },
+  /** The update does not fit the board document's layout (too deep, unknown root, wrong content); refused whole. */
+  invalidUpdate: { code: 4422, reason: 'invalid-update', permanent: false },
   protocolTooOld: { code: 4426, reason: 'protocol-too-old', permanent: true },
+  /** More document updates per second than MAX_UPDATES_PER_SECOND allows; the client reconnects and resyncs. */
+  tooManyUpdates: { code: 4429, reason: 'too-many-updates', permanent: false },
   serverError: { code: 4500, reason: 'server-error', permanent: false },
   loadFailed: { code: 4502, reason: 'load-failed', permanent: false },
   shuttingDown: { code: 4503, reason: 'server-shutting-down', permanent: false },

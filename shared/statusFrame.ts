@@ -5,7 +5,7 @@
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { MessageType, type StatusNotice } from './protocol'
+import { MessageType, REFUSAL_REASONS, type RefusalReason, type StatusNotice } from './protocol'
 
 /** Builds a complete websocket frame carrying `notice`. */
 export function encodeStatusFrame(notice: StatusNotice): Uint8Array {
@@ -30,7 +30,10 @@ export function decodeStatusFrame(frame: Uint8Array): StatusNotice | undefined {
     if (body.kind === 'hello' && typeof body.protocolVersion === 'number' && typeof body.readOnly === 'boolean') {
       return { kind: 'hello', protocolVersion: body.protocolVersion, readOnly: body.readOnly }
     }
-    if (body.kind === 'refused' && (body.reason === 'read-only' || body.reason === 'facilitator-only')) return { kind: 'refused', reason: body.reason }
+    if (body.kind === 'refused' && (REFUSAL_REASONS as readonly unknown[]).includes(body.reason)) return { kind: 'refused', reason: body.reason as RefusalReason }
+    if (body.kind === 'repaired' && Number.isInteger(body.records) && Number.isInteger(body.updates)) {
+      return { kind: 'repaired', records: body.records as number, updates: body.updates as number }
+    }
     return undefined
   } catch {
     return undefined

@@ -71,7 +71,7 @@ describe('config', () => {
   it('documents every variable', () => {
     expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
       'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
-      'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
+      'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'MAX_BOARD_BYTES', 'MAX_UPDATES_PER_SECOND', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
   })

@@ -28,6 +28,8 @@ export interface Config {
   roomIdleMs: number
   compactAfterUpdates: number
   maxAssetBytes: number
+  maxBoardBytes: number
+  maxUpdatesPerSecond: number
   sqliteSynchronous: SqliteSynchronous
   logLevel: LogLevel
 }
@@ -118,6 +120,11 @@ const FIELDS = [
   { key: 'compactAfterUpdates', name: 'COMPACT_AFTER_UPDATES', default: '500', description: 'Stored edits after which a board is compacted into one snapshot.', parse: integer(1) },
   // Checked before the body is read (Content-Length) and while streaming.
   { key: 'maxAssetBytes', name: 'MAX_ASSET_BYTES', default: String(10 * MiB), description: 'Largest image upload accepted, in bytes.', parse: integer(1) },
+  // A 5,000-note board is 3.4 MB; 32 MiB leaves room for ten times that, while a participant
+  // cannot make every newcomer download 100 MB. Deletions are always taken, so a full board can shrink.
+  { key: 'maxBoardBytes', name: 'MAX_BOARD_BYTES', default: String(32 * MiB), description: 'Largest board (stored document bytes) that still takes new content; past it, changes that add content are refused (board-full) and deletions still work.', parse: integer(64 * 1024) },
+  // Dragging sends about one update per animation frame (60/s); bursts of twice the rate are allowed.
+  { key: 'maxUpdatesPerSecond', name: 'MAX_UPDATES_PER_SECOND', default: '100', description: 'Document updates one connection may send per second on average (bursts of twice as many); more closes it with too-many-updates (4429), and the client reconnects and resyncs.', parse: integer(1) },
   // Measured on the 2-core project machines (docs/api.md "Durability"): append p99 0.06 ms
   // NORMAL vs 0.3 ms FULL when idle, but 0.2 ms vs 8 ms with the CPUs busy, as during a
   // workshop; FULL's fsync per edit breaks the ~5 ms budget exactly when it matters.

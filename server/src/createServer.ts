@@ -7,10 +7,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { closeReasonFor, createBoardAccess } from './access/boardAccess'
-import { createBoardWriteGuard } from './access/boardWriteGuard'
-import { combineGuards, createProtectedMapGuard } from './access/protectedMapGuard'
-import { GLOSSARY_KEY } from '../../shared/translations'
-import { SESSION_KEY } from '../../shared/documentLayout'
+import { createDocumentGuard } from './access/documentRules'
 import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
 import { createApp } from './http/createApp'
@@ -52,15 +49,13 @@ export async function startServer(
       const check = await access.check(boardId, key)
       return check.kind === 'granted' ? check : { kind: 'denied', reason: closeReasonFor(check) }
     },
-    // The board's document has the write guard; a private document only ever holds its owner's own notes.
-    createWriteGuard: (doc, docName) =>
-      parseDocName(docName).owner === undefined
-        ? combineGuards(
-            createBoardWriteGuard(doc),
-            createProtectedMapGuard(doc, SESSION_KEY, 'facilitator'),
-            createProtectedMapGuard(doc, GLOSSARY_KEY, 'interpreter'),
-          )
-        : undefined,
+    // Every document has its rules; a private document only ever holds its owner's own (valid) notes.
+    createWriteGuard: (doc, docName) => {
+      const { boardId, owner } = parseDocName(docName)
+      return createDocumentGuard(doc, owner === undefined ? 'board' : 'private', {
+        error: (message, fields) => log.error(message, { boardId, ...fields }),
+      })
+    },
     boardOf: (docName) => parseDocName(docName).boardId,
     load: (docName) => {
       const { boardId, owner } = parseDocName(docName)
@@ -78,6 +73,8 @@ export async function startServer(
     maxBufferedBytes: config.maxBufferedBytes,
     maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
+    maxBoardBytes: config.maxBoardBytes,
+    maxUpdatesPerSecond: config.maxUpdatesPerSecond,
     // Memory follows active boards only if the garbage they leave is collected while idle (see idleGc.ts).
     onAllUnloaded: () => idle.becameIdle(),
   })

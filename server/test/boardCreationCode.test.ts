@@ -12,6 +12,7 @@ import { BOARD_CREATION_CODE_HEADER, type BoardAccess } from '../../shared/api'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { FAILURE_LIMIT, FAILURE_WINDOW_MS } from '../src/access/creationCode'
 import { bearer, connectClient, createBoard, startServer, waitFor, type TestServer } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
 
 const CODE = 'Leuven-Tarija-2026'
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
@@ -114,7 +115,7 @@ describe('a server with BOARD_CREATION_CODE', () => {
     const participant = connectClient(server.wsUrl, board.id, { role: 'participant' })
     const viewer = connectClient(server.wsUrl, board.id, { role: 'viewer' })
     await Promise.all([participant.synced, viewer.synced])
-    getRecordsMap(participant.doc).set('shape:hola', new Y.Map<unknown>([['id', 'shape:hola'], ['typeName', 'shape']]))
+    addNote(participant.doc, 'shape:hola', 'hola')
     await waitFor(() => getRecordsMap(viewer.doc).has('shape:hola'), "the participant's note at the viewer")
     participant.destroy()
     viewer.destroy()

@@ -10,6 +10,7 @@ import { Close, MessageType, PROTOCOL_VERSION, type StatusNotice } from '../../s
 import { decodeStatusFrame } from '../../shared/statusFrame'
 import { PROTOCOL_PARAM } from '../../shared/syncHandshake'
 import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
 
 describe('collaborating on a board', () => {
   let server: TestServer
@@ -45,8 +46,8 @@ describe('collaborating on a board', () => {
     const bram = connect(board.id)
     await Promise.all([ana.synced, bram.synced])
 
-    getRecordsMap(ana.doc).set('shape:a', new Y.Map<unknown>([['id', 'shape:a'], ['typeName', 'shape']]))
-    getRecordsMap(bram.doc).set('shape:b', new Y.Map<unknown>([['id', 'shape:b'], ['typeName', 'shape']]))
+    addNote(ana.doc, 'shape:a')
+    addNote(bram.doc, 'shape:b')
     await waitFor(() => getRecordsMap(ana.doc).has('shape:b') && getRecordsMap(bram.doc).has('shape:a'), 'both edits on both sides')
 
     const late = connect(board.id)

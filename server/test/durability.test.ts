@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { connectClient, createBoard, health, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
 
 const servers: TestServer[] = []
 const clients: TestClient[] = []
@@ -23,10 +24,11 @@ function connect(server: TestServer, boardId: string): TestClient {
   return client
 }
 function addShape(doc: Y.Doc, id: string, text: string): void {
-  getRecordsMap(doc).set(id, new Y.Map<unknown>([['id', id], ['typeName', 'shape'], ['text', text]]))
+  addNote(doc, id, text)
 }
 function shapeText(doc: Y.Doc, id: string): unknown {
-  return getRecordsMap(doc).get(id)?.get('text')
+  const props = getRecordsMap(doc).get(id)?.get('props') as Y.Map<unknown> | undefined
+  return (props?.get('richText') as { content?: { content?: { text?: string }[] }[] } | undefined)?.content?.[0]?.content?.[0]?.text
 }
 /** What the database holds for a board, read directly (the server is stopped). */
 function storedRows(dataDir: string, boardId: string): { logRows: number; snapshotUpto: number } {

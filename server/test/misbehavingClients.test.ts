@@ -9,6 +9,7 @@ import * as Y from 'yjs'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { Close, MessageType } from '../../shared/protocol'
 import { connectClient, createBoard, health, startServer, syncUrl, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
 
 interface RawClient {
   ws: WebSocket
@@ -44,7 +45,7 @@ describe('misbehaving clients', () => {
   /** Ana edits; passes only if Bram receives it, i.e. the room still works for honest people. */
   async function honestPeopleStillSync(): Promise<void> {
     const id = `shape:still-working-${edits++}`
-    getRecordsMap(ana.doc).set(id, new Y.Map<unknown>([['id', id]]))
+    addNote(ana.doc, id)
     await waitFor(() => getRecordsMap(bram.doc).has(id), `Bram to see ${id}`)
     expect(ana.provider.wsconnected && bram.provider.wsconnected).toBe(true)
   }

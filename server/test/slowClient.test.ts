@@ -10,6 +10,8 @@ import { WebSocket } from 'ws'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { Close } from '../../shared/protocol'
 import { connectClient, createBoard, health, startServer, syncUrl, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
+import * as Y from 'yjs'
 
 const MiB = 1024 * 1024
 
@@ -52,15 +54,20 @@ describe('a client that stops reading', () => {
     const rssBefore = rssBytes(server.proc.pid!)
     // Overwriting one field keeps the document small while the traffic is large.
     const notes = getRecordsMap(writer.doc)
+    const props = () => notes.get('shape:busy')?.get('props') as Y.Map<unknown> | undefined
+    const textOf = (doc: Y.Doc) =>
+      ((getRecordsMap(doc).get('shape:busy')?.get('props') as Y.Map<unknown> | undefined)?.get('richText') as { content: { content: { text: string }[] }[] } | undefined)
+        ?.content[0]?.content[0]?.text
+    addNote(writer.doc, 'shape:busy', 'start')
     const chunk = 'x'.repeat(256 * 1024)
     let sent = 0
     const connected = async () => (await health(server.url)).connections === 3
     // Paced on the honest reader, so the server is never far behind the writer.
     for (let i = 0; i < 400 && (await connected()); i++) {
       const value = `${i}:${chunk}`
-      notes.set('shape:busy', value as never)
+      props()!.set('richText', { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: value }] }] })
       sent += chunk.length
-      await waitFor(() => (getRecordsMap(reader.doc).get('shape:busy') as unknown) === value, 'reader to keep up')
+      await waitFor(() => textOf(reader.doc) === value, 'reader to keep up')
     }
     expect(await connected()).toBe(false)
     const growth = rssBytes(server.proc.pid!) - rssBefore

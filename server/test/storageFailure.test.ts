@@ -15,6 +15,7 @@ import { decodeStatusFrame } from '../../shared/statusFrame'
 import { getRecordsMap } from '../../shared/documentLayout'
 import { startBreakableServer, type BreakableServer } from '../test-utils/breakableStorage'
 import { connectClient, createBoard, waitFor, type TestClient } from '../test-utils/startServer'
+import { addNote } from '../test-utils/records'
 
 function watchStatus(client: TestClient): StatusNotice[] {
   const notices: StatusNotice[] = []
@@ -47,13 +48,13 @@ describe('storage fails during a session', () => {
     await Promise.all([ana.synced, bram.synced])
 
     storage.broken = true
-    getRecordsMap(ana.doc).set('shape:unsaved', new Y.Map<unknown>([['id', 'shape:unsaved']]))
+    addNote(ana.doc, 'shape:unsaved')
     await waitFor(() => getRecordsMap(bram.doc).has('shape:unsaved'), 'Bram to see the edit made while storage is down')
     await waitFor(() => anaNotices.length > 0 && bramNotices.length > 0, 'both to be told')
     expect(anaNotices).toEqual([{ kind: 'storage', ok: false }])
     expect(bramNotices).toEqual([{ kind: 'storage', ok: false }])
     // Still down: more work, still relayed.
-    getRecordsMap(bram.doc).set('shape:also-unsaved', new Y.Map<unknown>([['id', 'shape:also-unsaved']]))
+    addNote(bram.doc, 'shape:also-unsaved')
     await waitFor(() => getRecordsMap(ana.doc).has('shape:also-unsaved'), 'Ana to see the second edit')
 
     storage.broken = false

@@ -25,7 +25,7 @@ import {
   type PlainRecord,
 } from '../../../shared/documentLayout'
 import { bindStore, upgradeDocument, type StoreBinding } from './bindStore'
-import { compareSchema } from './schemaCompat'
+import { compareSchema } from '../../../shared/validation/schemaCompat'
 
 // tldraw hands store changes to listeners on the next animation frame in a browser but
 // synchronously under NODE_ENV=test. Force the browser behaviour, with frames that only

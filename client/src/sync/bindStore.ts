@@ -22,10 +22,11 @@ import {
   yMapToRecord,
   type PlainRecord,
 } from '../../../shared/documentLayout'
-import { compareSchema, type SchemaRelation } from './schemaCompat'
+import { checkRecord, type RecordCheck } from '../../../shared/validation/records'
+import { compareSchema, type SchemaRelation } from '../../../shared/validation/schemaCompat'
 
 /** A record read from the document: usable, or skipped with a reason. */
-export type DecodedRecord = { ok: true; record: TLRecord } | { ok: false; id: string; reason: string }
+export type DecodedRecord = RecordCheck
 
 export interface BindStoreOptions {
   /**
@@ -58,7 +59,8 @@ function errorMessage(error: unknown): string {
 
 /**
  * Reads one record from the document and turns it into a valid tldraw record
- * of the current schema, or explains why it cannot.
+ * of the current schema, or explains why it cannot (shared/validation/records.ts:
+ * the same check the server makes before it stores a change).
  */
 export function decodeRecord(
   store: TLStore,
@@ -67,31 +69,7 @@ export function decodeRecord(
   storedSchema: SerializedSchema | undefined,
 ): DecodedRecord {
   if (!(map instanceof Y.Map)) return { ok: false, id, reason: 'entry is not a map' }
-  const unsafe = unsafeKey(map)
-  if (unsafe) return { ok: false, id, reason: `field name ${JSON.stringify(unsafe)} is not allowed` }
-  const raw = yMapToRecord(map)
-  if (raw.id !== id) return { ok: false, id, reason: `id field ${JSON.stringify(raw.id)} does not match its key` }
-  const typeName = raw.typeName
-  const types = store.schema.types as Record<string, (typeof store.schema.types)[keyof typeof store.schema.types]>
-  const type = typeof typeName === 'string' && Object.hasOwn(types, typeName) ? types[typeName] : undefined
-  if (!type) return { ok: false, id, reason: `unknown record type ${JSON.stringify(typeName)}` }
-  // Session and presence records are per-browser; a peer has no business putting them in our store.
-  if (type.scope !== 'document') return { ok: false, id, reason: `record type ${type.typeName} is not document-scoped` }
-  let candidate: unknown = raw
-  if (storedSchema) {
-    try {
-      const migrated = store.schema.migratePersistedRecord(raw as unknown as TLRecord, storedSchema, 'up')
-      if (migrated.type === 'error') return { ok: false, id, reason: `migration failed: ${migrated.reason}` }
-      candidate = migrated.value
-    } catch (error) {
-      return { ok: false, id, reason: `migration failed: ${errorMessage(error)}` }
-    }
-  }
-  try {
-    return { ok: true, record: type.validate(candidate) as TLRecord }
-  } catch (error) {
-    return { ok: false, id, reason: errorMessage(error) }
-  }
+  return checkRecord(store.schema, id, yMapToRecord(map), storedSchema)
 }
 
 const TYPE_ORDER = ['document', 'page', 'user', 'asset', 'shape', 'binding']
@@ -100,20 +78,6 @@ const TYPE_ORDER = ['document', 'page', 'user', 'asset', 'shape', 'binding']
 function typeRank(typeName: string): number {
   const rank = TYPE_ORDER.indexOf(typeName)
   return rank === -1 ? TYPE_ORDER.length : rank
-}
-
-/** Keys that would reach an object's prototype when copied onto a plain object. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
-function unsafeKey(map: Y.Map<unknown>): string | undefined {
-  for (const [key, value] of map.entries()) {
-    if (UNSAFE_KEYS.has(key)) return key
-    if (value instanceof Y.Map) {
-      const nested = unsafeKey(value)
-      if (nested) return nested
-    }
-  }
-  return undefined
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

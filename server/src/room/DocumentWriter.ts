@@ -16,6 +16,8 @@ export interface DocumentWriterOptions {
   persistence: RoomPersistence
   /** Sequence number of the last stored update already in `doc`. */
   lastSeq: number
+  /** Bytes storage holds for the document when the writer starts (snapshot plus log). */
+  storedBytes?: number
   compactAfterUpdates: number
   /** How often a failed storage is retried with a full snapshot. */
   retryMs: number
@@ -32,9 +34,16 @@ export class DocumentWriter {
   private retryTimer: ReturnType<typeof setInterval> | undefined
   private stopped = false
   private queued = 0
+  private bytes: number
 
   constructor(private readonly options: DocumentWriterOptions) {
     this.lastSeq = options.lastSeq
+    this.bytes = options.storedBytes ?? 0
+  }
+
+  /** Bytes storage holds for the document (the last snapshot plus what was appended since): the board's size. */
+  get storedBytes(): number {
+    return this.bytes
   }
 
   /** True while edits exist only in memory because storage refused them. */
@@ -61,6 +70,7 @@ export class DocumentWriter {
         try {
           this.lastSeq = await this.options.persistence.appendUpdate(change)
           this.unsnapshotted++
+          this.bytes += change.byteLength
         } catch (error) {
           this.startFailing(error)
         }
@@ -87,6 +97,11 @@ export class DocumentWriter {
     return this.enqueue(async () => (this.unsnapshotted > 0 || this.failing ? this.compact() : true))
   }
 
+  /** Writes a snapshot now whatever was appended (a board loaded from its last good state must replace the bad log rows). */
+  compactNow(): Promise<boolean> {
+    return this.enqueue(() => this.compact())
+  }
+
   /** Drops queued work and timers (board deleted, room unloaded). */
   stop(): void {
     this.stopped = true
@@ -102,6 +117,7 @@ export class DocumentWriter {
     try {
       await this.options.persistence.compact(snapshot, this.lastSeq)
       this.unsnapshotted = 0
+      this.bytes = snapshot.byteLength
       if (this.failing) this.stopFailing()
       return true
     } catch (error) {

@@ -17,9 +17,9 @@ import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { canEditContent, type Role } from '../../../shared/access'
+import { canEditContent, hasRole, type Role } from '../../../shared/access'
 import { getSessionMap, VIEWER_PRESENCE } from '../../../shared/documentLayout'
-import { Close, MessageType, type CloseReason } from '../../../shared/protocol'
+import { Close, MessageType, type CloseReason, type RefusalReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame, updateOfStep2Frame } from './frames'
@@ -28,7 +28,8 @@ import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
 import { unknownReference } from './updateDependencies'
-import type { WriteGuard } from './WriteGuard'
+import type { AppliedCheck, Decoded, WriteGuard } from './WriteGuard'
+import { UpdateRate } from './UpdateRate'
 
 /** Everything a room needs, handed in by the room manager (or a test). */
 export interface RoomOptions {
@@ -55,6 +56,14 @@ export interface RoomOptions {
   storageRetryMs?: number
   /** Rules about what each role may change (see WriteGuard); none: every writer may change anything. */
   createWriteGuard?: (doc: Y.Doc) => WriteGuard | undefined
+  /** Largest board, in stored bytes, that still takes new content (deletions are always taken). Default: no limit. */
+  maxBoardBytes?: number
+  /** Stored size of the board when loaded (snapshot plus log), for `maxBoardBytes`. */
+  storedBytes?: number
+  /** Document updates a socket may send per second, on average (bursts of twice as many). Default: no limit. */
+  maxUpdatesPerSecond?: number
+  /** Stored updates left out at load because they failed to apply (the room then holds the last good state). */
+  skippedUpdates?: number
   /** Called whenever the last socket has left. */
   onEmpty?: () => void
   /** Called when the room itself closes a socket (too slow, bad frame), before the transport reports it. */
@@ -95,10 +104,12 @@ export class Room {
   /** Connected sockets and the role each was admitted with. */
   private readonly sockets = new Map<RoomSocket, Role>()
   private guard: WriteGuard | undefined
-  /** The socket whose update is being applied and the role it had when it sent it (it may have left since). */
-  private applying: { socket: RoomSocket; role: Role } | undefined
-  /** Sockets already told that their edits are refused (once per connection is enough). */
-  private readonly toldReadOnly = new WeakSet<RoomSocket>()
+  /** Refusal notices already sent per socket (once per reason and connection is enough). */
+  private readonly told = new WeakMap<RoomSocket, Set<RefusalReason>>()
+  /** What was found damaged and left out since the board loaded (told to facilitators). */
+  private damage = { records: 0, updates: 0 }
+  /** Each writer's update rate (MAX_UPDATES_PER_SECOND). */
+  private readonly rates = new WeakMap<RoomSocket, UpdateRate>()
   private readonly presence: PresenceRelay
   private readonly options: RoomOptions
   private readonly log: Logger
@@ -134,6 +145,7 @@ export class Room {
       doc: () => this.doc,
       persistence: options.persistence,
       lastSeq: options.lastSeq,
+      storedBytes: options.storedBytes ?? options.fullState?.byteLength,
       compactAfterUpdates: options.compactAfterUpdates,
       retryMs: options.storageRetryMs ?? 2000,
       log: options.log,
@@ -149,6 +161,8 @@ export class Room {
       this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), frame)
       this.largestStep2 = frame.byteLength
     }
+    this.damage.updates = options.skippedUpdates ?? 0
+    if (this.damage.updates > 0) void this.writer.compactNow()
     if (options.doc) this.adopt(options.doc)
     else if (options.fullState) {
       this.unbuilt = options.fullState
@@ -201,19 +215,53 @@ export class Room {
   private adopt(doc: Y.Doc): void {
     this.built = doc
     this.guard = this.options.createWriteGuard?.(doc)
-    if (this.guard) {
-      const guard = this.guard
-      // Every transaction, whoever made it: the guard keeps the accepted state of what it protects.
-      doc.on('afterTransaction', (transaction: Y.Transaction) => {
-        const author = this.applying && transaction.origin === this.applying.socket ? this.applying.role : null
-        guard.observe(transaction, author)
-      })
-    }
+    this.sweep(doc)
     if (this.owedStep1.size > 0) {
       const frame = syncStep1Frame(doc)
       for (const socket of this.owedStep1) if (this.sockets.has(socket)) this.send(socket, frame)
       this.owedStep1.clear()
     }
+  }
+
+  /**
+   * Lets the guard remove what no rule accepts (a board stored before the rules,
+   * or damaged by a bug): a server change, stored and relayed like any other.
+   * Facilitators are told, and the log keeps every removed record.
+   */
+  private sweep(doc: Y.Doc): void {
+    const guard = this.guard
+    if (!guard?.sweep) return
+    let removed = 0
+    const changes: Uint8Array[] = []
+    const collect = (update: Uint8Array) => changes.push(update)
+    doc.on('update', collect)
+    try {
+      doc.transact(() => {
+        removed = guard.sweep!()
+      }, SERVER_ORIGIN)
+    } finally {
+      doc.off('update', collect)
+    }
+    if (removed > 0) this.damage.records += removed
+    if (changes.length > 0) {
+      const change = changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+      // Through the writer like any change: stored before anyone sees it.
+      void this.writer.write(
+        () => change,
+        (stored) => this.relay(stored, null),
+      )
+    }
+    if (this.damage.records + this.damage.updates > 0) this.tellDamage()
+  }
+
+  private damageFrame(): Uint8Array {
+    return encodeStatusFrame({ kind: 'repaired', records: this.damage.records, updates: this.damage.updates })
+  }
+
+  /** Tells every facilitator in the room what was left out of a damaged board. */
+  private tellDamage(): void {
+    const frame = this.damageFrame()
+    for (const [socket, role] of this.sockets) if (hasRole(role, 'facilitator')) this.send(socket, frame)
   }
 
   /** Number of sockets currently in the room. */
@@ -250,6 +298,7 @@ export class Room {
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)
     if (this.writer.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
+    if (this.damage.records + this.damage.updates > 0 && hasRole(options.role, 'facilitator')) this.send(socket, this.damageFrame())
   }
 
   /** Handles one binary frame; a malformed one closes only that socket. */
@@ -323,7 +372,7 @@ export class Room {
     this.closed = true
     clearTimeout(this.buildTimer)
     this.writer.stop()
-    this.guard?.destroy()
+    this.guard = undefined
     this.presence.destroy()
     this.built?.destroy()
   }
@@ -375,8 +424,9 @@ export class Room {
         if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
         // A viewer (or a raw client holding a viewer link) cannot write.
         if (!canEditContent(this.sockets.get(socket)!)) return this.refuse(socket, 'read-only')
-        let repaired = false
+        if (!this.withinRate(socket)) return this.disconnect(socket, Close.tooManyUpdates)
         const role = this.sockets.get(socket)!
+        let refusals: RefusalReason[] = []
         void this.writer.write(
           () => {
             const doc = this.ensureDoc()
@@ -391,16 +441,30 @@ export class Room {
               this.log.debug('dropped an update that refers to content the board lacks', { boardId: this.boardId, unknown })
               return null
             }
-            const applied = this.apply(doc, update, socket, role)
-            repaired = applied.repaired
+            if (this.overSizeLimit(update, decoded)) {
+              refusals = ['board-full']
+              return null
+            }
+            const check = this.guard?.inspect(decoded, role)
+            if (check && 'refused' in check) {
+              // Nothing an honest client sends looks like this: it is never applied, and the
+              // socket is closed so a confused client resyncs rather than drifting apart.
+              this.log.warn('refused an update that does not fit the board', { boardId: this.boardId, role, reason: check.refused })
+              this.refuse(socket, 'invalid-update')
+              this.disconnect(socket, Close.invalidUpdate)
+              return null
+            }
+            const applied = this.apply(doc, update, socket, check)
+            refusals = applied.refusals
             return applied.change
           },
           (change) => {
             // A repaired change goes back to its author too: their copy must lose what was undone.
-            this.relay(change, repaired ? null : socket)
-            if (repaired) this.refuse(socket, 'facilitator-only')
+            this.relay(change, refusals.length > 0 ? null : socket)
           },
-        )
+        ).then(() => {
+          for (const reason of refusals) this.refuse(socket, reason)
+        })
         return
       }
       default:
@@ -463,40 +527,68 @@ export class Room {
   }
 
   /**
-   * Applies `update` in memory, then lets the write guard undo what its author
-   * may not change; returns the net change (null if nothing was new) and
-   * whether the guard repaired anything.
+   * Applies `update` in memory and, in the same transaction, lets the guard's
+   * check write back what its author may not change; returns the net change
+   * (null if nothing was new) and what was refused. One transaction means Yjs
+   * garbage-collects refused content before it encodes the change, so what is
+   * stored and relayed never holds it.
    */
-  private apply(doc: Y.Doc, update: Uint8Array, origin: RoomSocket, role: Role): { change: Uint8Array | null; repaired: boolean } {
+  private apply(doc: Y.Doc, update: Uint8Array, origin: RoomSocket, check: AppliedCheck | undefined): { change: Uint8Array | null; refusals: RefusalReason[] } {
     const changes: Uint8Array[] = []
     const collect = (change: Uint8Array) => changes.push(change)
-    let repaired = false
+    let refusals: RefusalReason[] = []
     doc.on('update', collect)
-    this.applying = { socket: origin, role }
     try {
-      Y.applyUpdate(doc, update, origin)
+      doc.transact(() => {
+        try {
+          Y.applyUpdate(doc, update, origin)
+        } finally {
+          // Also after a throw: whatever was integrated before it is judged like the rest.
+          if (check) refusals = check.repair()
+        }
+      }, origin)
     } catch (error) {
       // Whatever was integrated before the error is in `changes` and gets stored.
       this.log.error('update could not be applied', { boardId: this.boardId, error })
     } finally {
-      this.applying = undefined
-      try {
-        repaired = this.guard?.repair() ?? false
-      } finally {
-        doc.off('update', collect)
-      }
+      doc.off('update', collect)
     }
-    if (changes.length === 0) return { change: null, repaired }
+    if (changes.length === 0) return { change: null, refusals }
     this.changed()
-    return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), repaired }
+    return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), refusals }
   }
 
-  /** Tells a socket its change was refused or partly undone (once per connection for read-only). */
-  private refuse(socket: RoomSocket, reason: 'read-only' | 'facilitator-only'): void {
-    if (reason === 'read-only') {
-      if (this.toldReadOnly.has(socket)) return
-      this.toldReadOnly.add(socket)
-    }
+  /** True when `update` brings new content to a board already at its size limit (it is then refused). */
+  private overSizeLimit(update: Uint8Array, decoded: Decoded): boolean {
+    const limit = this.options.maxBoardBytes
+    if (limit === undefined || this.writer.storedBytes + update.byteLength <= limit) return false
+    // Deleting is always allowed: it is how a full board gets room again (at the next compaction).
+    const addsContent = decoded.structs.some((struct) => struct instanceof Y.Item && !(struct.content instanceof Y.ContentDeleted))
+    if (!addsContent) return false
+    this.log.warn('refused an update: the board is at its size limit', { boardId: this.boardId, storedBytes: this.writer.storedBytes, limit })
+    // The estimate counts log rows that a snapshot may shrink; compact so the next check is exact.
+    void this.writer.flush()
+    return true
+  }
+
+  /** Counts one update against the socket's rate; false when it sent too many. */
+  private withinRate(socket: RoomSocket): boolean {
+    const perSecond = this.options.maxUpdatesPerSecond
+    if (perSecond === undefined) return true
+    let rate = this.rates.get(socket)
+    if (!rate) this.rates.set(socket, (rate = new UpdateRate(perSecond)))
+    if (rate.take(performance.now())) return true
+    this.log.info('closing a client that sends too many updates', { boardId: this.boardId, perSecond })
+    return false
+  }
+
+  /** Tells a socket its change was refused or partly undone (once per reason and connection). */
+  private refuse(socket: RoomSocket, reason: RefusalReason): void {
+    if (!this.sockets.has(socket)) return
+    let told = this.told.get(socket)
+    if (!told) this.told.set(socket, (told = new Set()))
+    if (told.has(reason)) return
+    told.add(reason)
     this.send(socket, encodeStatusFrame({ kind: 'refused', reason }))
   }
 

@@ -43,6 +43,10 @@ export interface RoomManagerOptions {
    */
   maxPendingBytes?: number
   compactAfterUpdates: number
+  /** Largest board in stored bytes that still takes new content (MAX_BOARD_BYTES); default no limit. */
+  maxBoardBytes?: number
+  /** Document updates per second a socket may send (MAX_UPDATES_PER_SECOND); default no limit. */
+  maxUpdatesPerSecond?: number
   awarenessFlushMs?: number
   storageRetryMs?: number
   /**
@@ -324,7 +328,7 @@ export class RoomManager {
   }
 
   private async readRoom(boardId: string): Promise<LoadOutcome> {
-    const doc = new Y.Doc()
+    let doc = new Y.Doc()
     const started = Date.now()
     try {
       const stored = await this.options.load(boardId)
@@ -332,11 +336,24 @@ export class RoomManager {
       // After a compaction the snapshot is exactly the document: the room answers newcomers
       // from it and builds its Y.Doc only when needed (see Room). With log rows it is built now.
       const fullState = stored.snapshot && stored.updates.length === 0 ? stored.snapshot : undefined
+      let skippedUpdates = 0
       if (!fullState) {
         // A failed load must never become an empty room that later overwrites the board.
         if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
-        for (const update of stored.updates) Y.applyUpdate(doc, update)
+        skippedUpdates = applyLog(doc, stored.updates)
+        if (skippedUpdates > 0) {
+          // Yjs may have thrown half-way through: rebuild the last good state from scratch.
+          doc.destroy()
+          doc = new Y.Doc()
+          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+          for (const update of stored.updates.slice(0, stored.updates.length - skippedUpdates)) Y.applyUpdate(doc, update)
+          this.options.log.error('board damaged: loaded its last good state, without the stored updates that fail to apply', {
+            boardId,
+            skippedUpdates,
+          })
+        }
       } else doc.destroy()
+      const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, update) => sum + update.byteLength, 0)
       const room: Room = new Room({
         boardId,
         doc: fullState ? undefined : doc,
@@ -347,6 +364,10 @@ export class RoomManager {
         log: this.options.log,
         maxBufferedBytes: this.options.maxBufferedBytes,
         compactAfterUpdates: this.options.compactAfterUpdates,
+        maxBoardBytes: this.options.maxBoardBytes,
+        maxUpdatesPerSecond: this.options.maxUpdatesPerSecond,
+        storedBytes,
+        skippedUpdates,
         awarenessFlushMs: this.options.awarenessFlushMs,
         storageRetryMs: this.options.storageRetryMs,
         createWriteGuard: this.options.createWriteGuard ? (doc) => this.options.createWriteGuard!(doc, boardId) : undefined,
@@ -401,4 +422,20 @@ export class RoomManager {
     this.options.log.debug('room unloaded', { boardId })
     if (this.rooms.size === 0 && this.loads.size === 0 && this.sessions.size === 0) this.options.onAllUnloaded?.()
   }
+}
+
+/**
+ * Applies a board's stored log in order and stops at the first update Yjs
+ * cannot apply (written before the server validated every change, or by a
+ * bug): the updates after it may build on it. Returns how many were left out.
+ */
+function applyLog(doc: Y.Doc, updates: Uint8Array[]): number {
+  for (let i = 0; i < updates.length; i++) {
+    try {
+      Y.applyUpdate(doc, updates[i])
+    } catch {
+      return updates.length - i
+    }
+  }
+  return 0
 }

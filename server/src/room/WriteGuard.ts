@@ -1,24 +1,34 @@
 /**
  * The room's hook for rules about WHAT a socket may change, beyond whether it
- * may write at all. The room applies every accepted update and tells the guard
- * about each transaction with the author's role; after applying a socket's
- * update it asks the guard to repair whatever that author was not allowed to
- * change. Repairs are ordinary changes made by the server, so they are stored
- * and relayed like any other, and every client (the author too) converges on
- * the repaired state. Board-specific rules live outside the room core
- * (server/src/access/boardWriteGuard.ts).
+ * may write at all. For every update a writer sends, the room asks the guard
+ * first (`inspect`, before anything is applied): the guard may refuse it whole,
+ * or hand back a check. The room then applies the update and, inside the same
+ * Yjs transaction, runs the check, which writes back whatever the author was
+ * not allowed to do. So the transaction's update, the one that is stored and
+ * relayed to everyone (the author too), is the net, repaired change, and every
+ * copy converges on it. Board-specific rules live outside the room core
+ * (server/src/access/documentRules.ts).
  */
 import type * as Y from 'yjs'
 import type { Role } from '../../../shared/access'
+import type { RefusalReason } from '../../../shared/protocol'
+
+/** An update as `Y.decodeUpdate` reads it. */
+export type Decoded = ReturnType<typeof Y.decodeUpdate>
+
+/** Run inside the transaction that applied the update. */
+export interface AppliedCheck {
+  /** Writes back what broke a rule; the reasons of what it undid (empty: nothing). */
+  repair(): RefusalReason[]
+}
 
 export interface WriteGuard {
+  /** Before `update` from a writer with `role` is applied: a reason to refuse it whole, or the check to run once it is applied. */
+  inspect(update: Decoded, role: Role): { refused: string } | AppliedCheck
   /**
-   * Sees every transaction on the room's document once it is applied. `role`
-   * is the author's, or null for the server's own changes (loading, repairs),
-   * which are trusted.
+   * Removes what no rule would accept any more (stored before these rules
+   * existed, or by a bug), once, when the room builds the document; runs in a
+   * server transaction. Returns how many records it removed.
    */
-  observe(transaction: Y.Transaction, role: Role | null): void
-  /** Undoes what the last observed untrusted transactions were not allowed to do; true if it changed anything. */
-  repair(): boolean
-  destroy(): void
+  sweep?(): number
 }

@@ -5,16 +5,20 @@
  * not exist, binary and nested Yjs types where JSON belongs, a record that is
  * not a map at all, a poisoned schema, a huge string, deep nesting.
  *
- * The server does not interpret records (the browser skips invalid ones,
- * tested elsewhere); what it must guarantee is that none of this takes it
- * down, stops honest people from syncing, or leaves a board that no longer
- * loads after a restart.
+ * The server validates every change before it is stored or relayed
+ * (server/src/access/documentRules.ts): an update that does not fit the
+ * document's layout is refused whole and its sender closed with
+ * invalid-update (4422); a record the schema does not accept is undone in the
+ * same transaction, so honest people never receive it. None of this may take
+ * the server down, stop honest people from syncing, or leave a board that no
+ * longer loads after a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getMetaMap, getRecordsMap, putRecord, SCHEMA_KEY } from '../../../shared/documentLayout'
+import { Close } from '../../../shared/protocol'
 import { connectClient, createBoard, health, waitFor, type TestClient } from '../../test-utils/startServer'
-import { missingFrom, noteRecord, recordsJson } from './helpers/boardState'
+import { canonicalJson, missingFrom, noteRecord, recordsJson } from './helpers/boardState'
 import { startFixedPortServer, type FixedPortServer } from './helpers/fixedPortServer'
 
 const MiB = 1024 * 1024
@@ -35,9 +39,11 @@ function deepValue(depth: number): unknown {
  * client once that client has `key` among its records (or, with no key, holds
  * every edit the poisoner made).
  */
-const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
+type Outcome = 'closed' | 'undone' | 'relayed'
+const POISONS: { name: string; key?: string; outcome: Outcome; write: (doc: Y.Doc) => void }[] = [
   {
     name: 'fields of the wrong type',
+    outcome: 'closed',
     key: 'shape:wrong-types',
     write: (doc) =>
       getRecordsMap(doc).set(
@@ -47,11 +53,13 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'a shape with its required fields missing',
+    outcome: 'undone',
     key: 'shape:missing-fields',
     write: (doc) => getRecordsMap(doc).set('shape:missing-fields', rawRecord([['id', 'shape:missing-fields'], ['typeName', 'shape']])),
   },
   {
     name: 'a shape whose parent page does not exist, and one that is its own parent',
+    outcome: 'undone',
     key: 'shape:self-parent',
     write: (doc) => {
       putRecord(getRecordsMap(doc), { ...noteRecord('shape:orphan', 0, 0, 'lost'), parentId: 'page:does-not-exist' })
@@ -60,6 +68,7 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'values that are not JSON: binary, Y.Text, Y.Array, XML, a subdocument, NaN, Infinity, undefined, bigint',
+    outcome: 'closed',
     key: 'shape:not-json',
     write: (doc) => {
       const text = new Y.Text()
@@ -89,6 +98,7 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'records that are not maps at all, and odd keys',
+    outcome: 'closed',
     key: 'shape:plain-object',
     write: (doc) => {
       const records = getRecordsMap(doc) as unknown as Y.Map<unknown>
@@ -102,6 +112,7 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'a poisoned schema and a record pretending to be the document',
+    outcome: 'undone',
     key: 'document:document',
     write: (doc) => {
       getMetaMap(doc).set(SCHEMA_KEY, { schemaVersion: 999, sequences: 'none' })
@@ -110,6 +121,7 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'the records map redefined as an array and the meta map as text (root type conflict)',
+    outcome: 'closed',
     write: (doc) => {
       doc.getArray('tl_records').insert(0, [{ id: 'shape:in-an-array', typeName: 'shape' }, new Y.Map()])
       doc.getText('tl_meta').insert(0, 'schema? never heard of it')
@@ -117,11 +129,13 @@ const POISONS: { name: string; key?: string; write: (doc: Y.Doc) => void }[] = [
   },
   {
     name: 'a 6 MiB string in a note',
+    outcome: 'relayed',
     key: 'shape:huge',
     write: (doc) => putRecord(getRecordsMap(doc), noteRecord('shape:huge', 0, 0, 'h'.repeat(6 * MiB))),
   },
   {
     name: 'a value nested 2000 levels deep',
+    outcome: 'closed',
     key: 'shape:deep',
     write: (doc) => getRecordsMap(doc).set('shape:deep', rawRecord([['id', 'shape:deep'], ['typeName', 'shape'], ['meta', deepValue(2000)]])),
   },
@@ -161,19 +175,41 @@ describe('poisoned records from a participant', () => {
     for (const s of servers) await s.kill9()
   })
 
+  const refusedWhole = (poison: (typeof POISONS)[number]) =>
+    poison.outcome === 'closed' ? 'refuses whole (invalid-update)' : poison.outcome === 'undone' ? 'undoes' : 'relays (it is valid)'
+
   for (const poison of POISONS) {
-    it(`relays ${poison.name} without harm to the server or to honest people`, async () => {
+    it(`${refusedWhole(poison)}: ${poison.name}, without harm to the server or to honest people`, async () => {
+      const before = { records: recordsJson(ana.doc), schema: JSON.stringify(getMetaMap(ana.doc).get(SCHEMA_KEY)) }
+      // Every record an honest client ever holds with another value than before while the poison is sent.
+      const records = getRecordsMap(bram.doc)
+      const was = new Map(Array.from(records.keys(), (key) => [key, canonicalJson(records.get(key))]))
+      const seen = new Set<string>()
+      const watch = (event: Y.YMapEvent<Y.Map<unknown>>) =>
+        event.keysChanged.forEach((key) => {
+          const now = records.has(key) ? canonicalJson(records.get(key)) : undefined
+          if (now !== was.get(key)) seen.add(key)
+        })
+      getRecordsMap(bram.doc).observe(watch)
       const poisoner = connect()
       await poisoner.synced
       poison.write(poisoner.doc)
-      const arrived = (doc: Y.Doc) =>
-        poison.key !== undefined
-          ? getRecordsMap(doc).has(poison.key)
-          : missingFrom(Y.encodeStateVector(doc), Y.encodeStateVector(poisoner.doc)).length === 0
-      await waitFor(() => arrived(ana.doc) && arrived(bram.doc), `the poison to reach honest clients`, 15_000)
+      if (poison.outcome === 'closed') {
+        expect(await poisoner.closed).toEqual({ code: Close.invalidUpdate.code, reason: Close.invalidUpdate.reason })
+      } else if (poison.outcome === 'undone') {
+        // The server's repair comes back to the poisoner too: its copy converges on the board without the poison.
+        await waitFor(() => recordsJson(poisoner.doc) === before.records, "the poisoner's copy to lose the poison", 15_000)
+      } else {
+        await waitFor(() => getRecordsMap(ana.doc).has(poison.key!) && getRecordsMap(bram.doc).has(poison.key!), 'the valid note to reach honest clients', 15_000)
+      }
       expect(server.proc.exitCode).toBeNull()
       expect((await health(server.url)).ok).toBe(true)
       await honestPeopleStillSync()
+      getRecordsMap(bram.doc).unobserve(watch)
+      if (poison.outcome !== 'relayed') {
+        if (poison.key) expect(seen.has(poison.key), `an honest client received ${poison.key}`).toBe(false)
+        expect(JSON.stringify(getMetaMap(bram.doc).get(SCHEMA_KEY))).toBe(before.schema)
+      }
       poisoner.destroy()
     })
   }

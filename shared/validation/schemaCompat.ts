@@ -1,8 +1,10 @@
 /**
  * Compares the tldraw schema stored in a board document with the one this
- * client was built with, and migrates records written under an older one.
+ * code was built with (client and server share it: the server only lets a
+ * document's schema be set to its own).
  */
-import type { SerializedSchema, StoreSchema, TLRecord, TLStoreProps } from 'tldraw'
+import type { SerializedSchema, StoreSchema } from '@tldraw/store'
+import type { TLRecord, TLStoreProps } from '@tldraw/tlschema'
 
 /** How the stored schema relates to ours. */
 export type SchemaRelation =
