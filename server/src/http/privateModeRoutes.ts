@@ -7,7 +7,19 @@
  */
 import { Router } from 'express'
 import { apiError } from '../../../shared/api'
-import { FACILITATOR_LOCK, getRecordsMap, getSessionMap, putRecord, yMapToRecord, type PlainRecord } from '../../../shared/documentLayout'
+import type * as Y from 'yjs'
+import { createBoardSchema } from '../../../shared/boardSchema'
+import {
+  FACILITATOR_LOCK,
+  getRecordsMap,
+  getSessionMap,
+  isFacilitatorLocked,
+  putRecord,
+  TEMPLATE_META,
+  yMapToRecord,
+  type PlainRecord,
+} from '../../../shared/documentLayout'
+import { checkRecord, type BoardStoreSchema } from '../../../shared/validation/records'
 import { parseDocName, PRIVATE_META, PRIVATE_MODE_KEY, privateDocName } from '../../../shared/privateMode'
 import type { BoardAccessControl } from '../access/boardAccess'
 import type { Storage } from '../storage/Storage'
@@ -21,13 +33,46 @@ export interface PrivateModeRoutesDeps {
   rooms: VotesRoutesDeps['rooms'] & { loadedDocuments(): string[] }
 }
 
-/** A private record as it may go onto the board, or undefined when it may not. */
-function publicCopy(record: Record<string, unknown>): PlainRecord | undefined {
+let schema: BoardStoreSchema | undefined
+
+/**
+ * A private record as it may go onto the board, or undefined when it may not:
+ * the same check every change to the board passes (shared/validation/records.ts),
+ * without the private mark or a lock mark. A shape whose parent on the board
+ * is missing or a facilitator-locked frame (no new shape may go in there) is
+ * placed on the page where it would have appeared.
+ */
+function publicCopy(board: Y.Map<Y.Map<unknown>>, record: Record<string, unknown>): PlainRecord | undefined {
   if (typeof record.id !== 'string' || (record.typeName !== 'shape' && record.typeName !== 'binding')) return undefined
   const meta = typeof record.meta === 'object' && record.meta !== null ? { ...(record.meta as Record<string, unknown>) } : {}
   delete meta[PRIVATE_META]
   delete meta[FACILITATOR_LOCK]
-  return { ...record, meta } as unknown as PlainRecord
+  delete meta[TEMPLATE_META]
+  let copy = { ...record, meta } as unknown as PlainRecord
+  if (copy.typeName === 'shape') copy = { ...copy, isLocked: false, ...placeOnBoard(board, copy) }
+  schema ??= createBoardSchema()
+  return checkRecord(schema, copy.id, copy).ok ? copy : undefined
+}
+
+/** Where a private shape goes: its own parent if it may hold it, else the page at the same place. */
+function placeOnBoard(board: Y.Map<Y.Map<unknown>>, shape: PlainRecord): { parentId: unknown; x: unknown; y: unknown } {
+  let x = typeof shape.x === 'number' ? shape.x : 0
+  let y = typeof shape.y === 'number' ? shape.y : 0
+  let parentId = shape.parentId
+  for (let step = 0; step < 100; step++) {
+    const parent = typeof parentId === 'string' ? board.get(parentId) : undefined
+    if (!parent) break
+    const record = yMapToRecord(parent)
+    if (record.typeName === 'page') return { parentId, x, y }
+    if (record.typeName !== 'shape') break
+    if (!isFacilitatorLocked(record) && parentId === shape.parentId) return { parentId, x: shape.x, y: shape.y }
+    // Up one level: the position within the parent becomes one within its parent.
+    x += typeof record.x === 'number' ? record.x : 0
+    y += typeof record.y === 'number' ? record.y : 0
+    parentId = record.parentId
+  }
+  const page = Array.from(board.values()).find((map) => map.get('typeName') === 'page')
+  return { parentId: page?.get('id') ?? shape.parentId, x, y }
 }
 
 export function privateModeRoutes({ storage, access, rooms }: PrivateModeRoutesDeps): Router {
@@ -51,7 +96,7 @@ export function privateModeRoutes({ storage, access, rooms }: PrivateModeRoutesD
       const stored = await rooms.changeBoard(boardId, (doc) => {
         const board = getRecordsMap(doc)
         for (const record of records) {
-          const copy = publicCopy(record)
+          const copy = publicCopy(board, record)
           if (!copy || board.has(copy.id)) continue
           putRecord(board, copy)
           moved.push(copy.id)
