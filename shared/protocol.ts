@@ -24,12 +24,30 @@ export const MessageType = {
   Status: 100,
 } as const
 
+/**
+ * Why the server dropped part of a client's presence (awareness) frame. Each is
+ * told once per connection; the entries are dropped, the connection stays.
+ * - `presence-too-large`: one state's JSON is over the server's size limit;
+ * - `presence-not-yours`: the entry is for a client id another connection announced (or the server's own);
+ * - `presence-too-many-clients`: the connection already speaks for as many client ids as one may;
+ * - `presence-frame-too-large`: the frame carries more entries than one may (dropped whole).
+ */
+export const PRESENCE_REFUSALS = ['presence-too-large', 'presence-not-yours', 'presence-too-many-clients', 'presence-frame-too-large'] as const
+export type PresenceRefusal = (typeof PRESENCE_REFUSALS)[number]
+
+/** Every reason a `refused` notice may give. */
+export const REFUSAL_REASONS = ['read-only', 'facilitator-only', ...PRESENCE_REFUSALS] as const
+export type RefusalReason = (typeof REFUSAL_REASONS)[number]
+
 /** Body of a `MessageType.Status` frame (JSON after the type varint). */
 export type StatusNotice =
   | { kind: 'storage'; ok: boolean }
   | { kind: 'hello'; protocolVersion: number; readOnly: boolean }
-  /** The server refused or undid part of this client's change (a viewer's edit, a participant touching facilitator-only state). */
-  | { kind: 'refused'; reason: 'read-only' | 'facilitator-only' }
+  /**
+   * The server refused or undid part of this client's change (a viewer's edit, a participant
+   * touching facilitator-only state) or dropped part of its presence (PRESENCE_REFUSALS).
+   */
+  | { kind: 'refused'; reason: RefusalReason }
 
 /** A named reason for closing a websocket, shared so both sides speak of it the same way. */
 export interface CloseReason {
