@@ -78,6 +78,11 @@ export async function startServer(
     maxBufferedBytes: config.maxBufferedBytes,
     maxPendingBytes: 2 * config.maxMessageBytes,
     compactAfterUpdates: config.compactAfterUpdates,
+    presenceLimits: {
+      maxStateBytes: config.maxPresenceStateBytes,
+      maxClientsPerSocket: config.maxPresenceClientsPerSocket,
+      maxEntriesPerFrame: config.maxPresenceEntriesPerFrame,
+    },
     // Memory follows active boards only if the garbage they leave is collected while idle (see idleGc.ts).
     onAllUnloaded: () => idle.becameIdle(),
   })
