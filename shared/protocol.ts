@@ -25,15 +25,27 @@ export const MessageType = {
 } as const
 
 /**
- * Why the server refused (or undid part of) a client's change:
+ * Why the server dropped part of a client's presence (awareness) frame. Each is
+ * told once per connection; the entries are dropped, the connection stays.
+ * - `presence-too-large`: one state's JSON is over the server's size limit;
+ * - `presence-not-yours`: the entry is for a client id another connection announced (or the server's own);
+ * - `presence-too-many-clients`: the connection already speaks for as many client ids as one may;
+ * - `presence-frame-too-large`: the frame carries more entries than one may (dropped whole).
+ */
+export const PRESENCE_REFUSALS = ['presence-too-large', 'presence-not-yours', 'presence-too-many-clients', 'presence-frame-too-large'] as const
+export type PresenceRefusal = (typeof PRESENCE_REFUSALS)[number]
+
+/**
+ * Every reason a `refused` notice may give: why the server refused (or undid part of) a client's change:
  * - `read-only`: a viewer's link cannot change the board;
  * - `facilitator-only`: locked content, session state, glossary or a facilitator-only setting;
  * - `invalid-record`: a record the board's schema (or the editor's rich text) does not accept,
  *   a shape without an existing parent, or a schema this server does not run;
  * - `invalid-update`: an update that does not fit the document's layout (refused whole);
- * - `board-full`: the board reached its size limit (MAX_BOARD_BYTES); only deletions are taken.
+ * - `board-full`: the board reached its size limit (MAX_BOARD_BYTES); only deletions are taken;
+ * - the presence reasons above.
  */
-export const REFUSAL_REASONS = ['read-only', 'facilitator-only', 'invalid-record', 'invalid-update', 'board-full'] as const
+export const REFUSAL_REASONS = ['read-only', 'facilitator-only', 'invalid-record', 'invalid-update', 'board-full', ...PRESENCE_REFUSALS] as const
 export type RefusalReason = (typeof REFUSAL_REASONS)[number]
 
 /** Body of a `MessageType.Status` frame (JSON after the type varint). */

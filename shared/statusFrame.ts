@@ -19,6 +19,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+function isRefusalReason(value: unknown): value is RefusalReason {
+  return (REFUSAL_REASONS as readonly unknown[]).includes(value)
+}
+
 /** Reads a Status frame (type varint included); undefined when it is not a valid one. */
 export function decodeStatusFrame(frame: Uint8Array): StatusNotice | undefined {
   try {
@@ -30,7 +34,7 @@ export function decodeStatusFrame(frame: Uint8Array): StatusNotice | undefined {
     if (body.kind === 'hello' && typeof body.protocolVersion === 'number' && typeof body.readOnly === 'boolean') {
       return { kind: 'hello', protocolVersion: body.protocolVersion, readOnly: body.readOnly }
     }
-    if (body.kind === 'refused' && (REFUSAL_REASONS as readonly unknown[]).includes(body.reason)) return { kind: 'refused', reason: body.reason as RefusalReason }
+    if (body.kind === 'refused' && isRefusalReason(body.reason)) return { kind: 'refused', reason: body.reason }
     if (body.kind === 'repaired' && Number.isInteger(body.records) && Number.isInteger(body.updates)) {
       return { kind: 'repaired', records: body.records as number, updates: body.updates as number }
     }

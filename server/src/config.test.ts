@@ -72,7 +72,25 @@ describe('config', () => {
     expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
       'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
       'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'MAX_BOARD_BYTES', 'MAX_UPDATES_PER_SECOND', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
+      'MAX_PRESENCE_STATE_BYTES', 'MAX_PRESENCE_CLIENTS_PER_SOCKET', 'MAX_PRESENCE_ENTRIES_PER_FRAME',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
+  })
+})
+
+describe('presence limits', () => {
+  it('default to the room core’s own defaults, and refuse nonsense', async () => {
+    const { DEFAULT_PRESENCE_LIMITS } = await import('./room/PresenceRelay')
+    const config = loadConfig({})
+    expect(config.ok && config.value).toMatchObject({
+      maxPresenceStateBytes: DEFAULT_PRESENCE_LIMITS.maxStateBytes,
+      maxPresenceClientsPerSocket: DEFAULT_PRESENCE_LIMITS.maxClientsPerSocket,
+      maxPresenceEntriesPerFrame: DEFAULT_PRESENCE_LIMITS.maxEntriesPerFrame,
+    })
+    for (const env of [{ MAX_PRESENCE_STATE_BYTES: '10' }, { MAX_PRESENCE_CLIENTS_PER_SOCKET: '0' }, { MAX_PRESENCE_ENTRIES_PER_FRAME: 'many' }]) {
+      const result = loadConfig(env)
+      expect(result.ok).toBe(false)
+      if (!result.ok) expect(result.error).toMatch(new RegExp(`^Invalid ${Object.keys(env)[0]}:`))
+    }
   })
 })

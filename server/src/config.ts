@@ -32,6 +32,9 @@ export interface Config {
   maxUpdatesPerSecond: number
   sqliteSynchronous: SqliteSynchronous
   logLevel: LogLevel
+  maxPresenceStateBytes: number
+  maxPresenceClientsPerSocket: number
+  maxPresenceEntriesPerFrame: number
 }
 
 type Parser<T> = (raw: string) => Result<T, string>
@@ -132,6 +135,13 @@ const FIELDS = [
   { key: 'sqliteSynchronous', name: 'SQLITE_SYNCHRONOUS', default: 'NORMAL', description: 'SQLite durability: NORMAL (default) survives a killed or crashed server process; FULL also survives power loss and OS crashes, at the cost of an fsync per edit (slower appends under load).', parse: oneOf(SQLITE_SYNCHRONOUS_MODES, (s) => s.toUpperCase()) },
   // Logs go to stderr as JSON lines; stdout carries only the "listening" line.
   { key: 'logLevel', name: 'LOG_LEVEL', default: 'info', description: 'Log verbosity: debug, info, warn, error or silent. Logs are JSON lines on stderr.', parse: oneOf(LOG_LEVELS, (s) => s.toLowerCase()) },
+  // Presence limits (defaults and why: DEFAULT_PRESENCE_LIMITS in server/src/room/PresenceRelay.ts).
+  // Our client's state measures ~1 KB, 31 KB with 1,000 shapes selected; 64 KiB fits a select-all of ~2,000.
+  { key: 'maxPresenceStateBytes', name: 'MAX_PRESENCE_STATE_BYTES', default: String(64 * 1024), description: "Largest presence state (cursor, name, selection; bytes of its JSON) one person may send; a larger one is dropped, never relayed, and the sender is told once (presence-too-large).", parse: integer(1024) },
+  // Browsers announce one client id per connection; the rest is slack.
+  { key: 'maxPresenceClientsPerSocket', name: 'MAX_PRESENCE_CLIENTS_PER_SOCKET', default: '4', description: 'Presence client ids one connection may announce; entries for further ids are dropped (presence-too-many-clients).', parse: integer(1, 1000) },
+  // Our client sends 1 entry per frame; a stock y-websocket client echoes up to one per person in the room.
+  { key: 'maxPresenceEntriesPerFrame', name: 'MAX_PRESENCE_ENTRIES_PER_FRAME', default: '1000', description: 'Presence entries one websocket frame may carry; a frame with more is dropped whole without being read (presence-frame-too-large).', parse: integer(1) },
 ] as const satisfies readonly Field<keyof Config>[]
 
 /** The configuration table as data (for README and docs): name, default, description. */

@@ -75,6 +75,11 @@ export async function startServer(
     compactAfterUpdates: config.compactAfterUpdates,
     maxBoardBytes: config.maxBoardBytes,
     maxUpdatesPerSecond: config.maxUpdatesPerSecond,
+    presenceLimits: {
+      maxStateBytes: config.maxPresenceStateBytes,
+      maxClientsPerSocket: config.maxPresenceClientsPerSocket,
+      maxEntriesPerFrame: config.maxPresenceEntriesPerFrame,
+    },
     // Memory follows active boards only if the garbage they leave is collected while idle (see idleGc.ts).
     onAllUnloaded: () => idle.becameIdle(),
   })

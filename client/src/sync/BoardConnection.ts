@@ -9,7 +9,7 @@ import { sendOnlyOwnPresence } from './ownPresenceOnly'
 import { PRELOAD_ORIGIN, preloadBoard, shouldPreload } from './preloadBoard'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
-import { closeReasonByCode, MessageType, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
+import { closeReasonByCode, MessageType, PRESENCE_REFUSALS, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
 import { decodeStatusFrame } from '../../../shared/statusFrame'
 import { KEY_PARAM } from '../../../shared/access'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
@@ -154,6 +154,11 @@ export class BoardConnection {
       // A newer server that cannot serve us closes with protocol-too-old; its hello only
       // tells us whether we may edit.
       if (notice?.kind === 'hello') this.update({ readOnly: notice.readOnly })
+      // Our cursor, name or hand did not reach the others (told once per connection); nothing to show
+      // the person: it passes (a reconnect that raced its old connection) or is the operator's limit.
+      if (notice?.kind === 'refused' && (PRESENCE_REFUSALS as readonly string[]).includes(notice.reason)) {
+        console.warn(`[presence] the server dropped part of our presence: ${notice.reason}`)
+      }
     }
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)

@@ -1,8 +1,19 @@
-import { atom, createTLStore, createUserId, defaultBindingUtils, defaultShapeUtils, UserRecordType, type TLStore, type TLUser } from 'tldraw'
+import {
+  atom,
+  createTLStore,
+  createUserId,
+  defaultBindingUtils,
+  defaultShapeUtils,
+  InstancePresenceRecordType,
+  UserRecordType,
+  type TLShapeId,
+  type TLStore,
+  type TLUser,
+} from 'tldraw'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { bindPresence, PRESENCE_INTERVAL_MS, readPresenceUser } from './presence'
+import { bindPresence, boundedPresence, MAX_PUBLISHED_SCRIBBLE_POINTS, MAX_PUBLISHED_SELECTION, PRESENCE_INTERVAL_MS, readPresenceUser } from './presence'
 
 function storeWithSession(): TLStore {
   const store = createTLStore({ shapeUtils: defaultShapeUtils, bindingUtils: defaultBindingUtils })
@@ -82,5 +93,47 @@ describe('bindPresence', () => {
     await settle()
     expect(storeB.query.records('instance_presence').get()).toHaveLength(0)
     expect(warn).toHaveBeenCalled()
+  })
+})
+
+describe('boundedPresence', () => {
+  const base = () =>
+    InstancePresenceRecordType.create({
+      id: InstancePresenceRecordType.createId('awareness-1'),
+      currentPageId: 'page:page' as never,
+      userId: createUserId('ana'),
+      userName: 'Ana',
+    })
+  const scribble = (id: string, n: number, from = 0) => ({
+    id,
+    points: Array.from({ length: n }, (_, i) => ({ x: from + i, y: 0, z: 0.5 })),
+    size: 4,
+    color: 'laser' as const,
+    opacity: 1,
+    state: 'active' as const,
+    delay: 0,
+    shrink: 0,
+    taper: true,
+  })
+
+  it('leaves an ordinary presence as it is', () => {
+    const presence = { ...base(), selectedShapeIds: ['shape:a' as TLShapeId], scribbles: [scribble('s', 10)] }
+    expect(boundedPresence(presence)).toBe(presence)
+  })
+
+  it("stays within the server's default 64 KiB with a select-all of 5,000 shapes and a long laser stroke", () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `shape:${String(i).padStart(21, '0')}` as TLShapeId)
+    const presence = { ...base(), selectedShapeIds: ids, scribbles: [scribble('old', 400), scribble('new', 400, 1000)] }
+    expect(JSON.stringify(presence).length).toBeGreaterThan(64 * 1024)
+    const bounded = boundedPresence(presence)
+    expect(bounded.selectedShapeIds).toEqual(ids.slice(0, MAX_PUBLISHED_SELECTION))
+    // The newest points are kept: all of the newest stroke and the end of the one before.
+    expect(bounded.scribbles.map((s) => [s.id, s.points.length])).toEqual([
+      ['old', MAX_PUBLISHED_SCRIBBLE_POINTS - 400],
+      ['new', 400],
+    ])
+    expect(bounded.scribbles[0].points[0].x).toBe(400 - (MAX_PUBLISHED_SCRIBBLE_POINTS - 400))
+    expect(JSON.stringify(bounded).length).toBeLessThan(60 * 1024)
+    expect(InstancePresenceRecordType.validate(bounded)).toBeTruthy()
   })
 })

@@ -22,6 +22,38 @@ export const USER_FIELD = 'user'
 /** At most this often (ms) do we publish our presence: cursor updates at ~20 Hz. */
 export const PRESENCE_INTERVAL_MS = 50
 
+/**
+ * The server drops a presence state over MAX_PRESENCE_STATE_BYTES (64 KiB by default) and
+ * relays nothing of it, so others would see our cursor stand still. A state measures ~1 KB,
+ * plus ~31 bytes per selected shape and ~40 per laser point: publishing at most 1,000 selected
+ * ids (~31 KB; others outline only those) and the newest 500 scribble points (~20 KB) keeps us
+ * well inside. Our own selection is not affected.
+ */
+export const MAX_PUBLISHED_SELECTION = 1000
+export const MAX_PUBLISHED_SCRIBBLE_POINTS = 500
+
+/** `presence` bounded as above (the same object when it already is). */
+export function boundedPresence(presence: TLInstancePresence): TLInstancePresence {
+  let bounded = presence
+  if (presence.selectedShapeIds.length > MAX_PUBLISHED_SELECTION) {
+    bounded = { ...bounded, selectedShapeIds: presence.selectedShapeIds.slice(0, MAX_PUBLISHED_SELECTION) }
+  }
+  const points = presence.scribbles.reduce((sum, scribble) => sum + scribble.points.length, 0)
+  if (points > MAX_PUBLISHED_SCRIBBLE_POINTS) {
+    // Newest scribbles last: keep their newest points, drop the oldest.
+    let budget = MAX_PUBLISHED_SCRIBBLE_POINTS
+    const scribbles = []
+    for (let i = presence.scribbles.length - 1; i >= 0 && budget > 0; i--) {
+      const scribble = presence.scribbles[i]
+      const kept = scribble.points.length <= budget ? scribble.points : scribble.points.slice(scribble.points.length - budget)
+      budget -= kept.length
+      scribbles.unshift(kept === scribble.points ? scribble : { ...scribble, points: kept })
+    }
+    bounded = { ...bounded, scribbles }
+  }
+  return bounded
+}
+
 /** Who a participant is, as shown in the people list. */
 export interface PresenceUser {
   /** tldraw user record id (`user:...`), what `editor.startFollowingUser` takes. */
@@ -66,7 +98,7 @@ export function bindPresence(store: TLStore, awareness: Awareness, $user: Signal
     const user = $user.get()
     awareness.setLocalState({
       ...(awareness.getLocalState() ?? {}),
-      [PRESENCE_FIELD]: presence,
+      [PRESENCE_FIELD]: presence && boundedPresence(presence),
       [USER_FIELD]: user ? { userId: user.id, name: user.name, color: user.color } : null,
     })
   }

@@ -16,11 +16,20 @@
  * merged, one flush every room size / budget seconds (10 ms for 100 people),
  * never more than MAX_PRESENCE_INTERVAL_MS apart. Each client thus receives a
  * bounded number of presence frames per second however large the room.
+ *
+ * Presence comes from anyone holding a link, so what one connection may put
+ * into it is bounded (PresenceLimits), and nobody may speak for anyone else:
+ * a client id belongs to the connection that first announced it, for as long
+ * as that connection lasts. Entries that break a rule are dropped before
+ * y-protocols sees them (never applied, never relayed) and the reason is named
+ * to the sender once per connection. All of it is decided from the entry's
+ * client id, clock and byte length, without parsing its JSON.
  */
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
+import type { PresenceRefusal } from '../../../shared/protocol'
 import { awarenessFrame } from './frames'
 import type { RoomSocket } from './RoomSocket'
 
@@ -36,6 +45,39 @@ export const MAX_PRESENCE_INTERVAL_MS = 20
 export const ROOM_PRESENCE_SENDS_PER_SECOND = 10_000
 /** How much unused budget a quiet room may spend at once (in ms of budget), so a burst of moves is not held back. */
 export const PRESENCE_BURST_MS = 20
+
+/** What one connection may put into a room's presence. */
+export interface PresenceLimits {
+  /** Largest state (bytes of its JSON) an entry may carry; a larger entry is dropped. */
+  maxStateBytes: number
+  /** Client ids one connection may announce while it is connected; entries for further new ids are dropped. */
+  maxClientsPerSocket: number
+  /** Entries one frame may carry; a frame with more is dropped whole, unread. */
+  maxEntriesPerFrame: number
+}
+
+/**
+ * Defaults (also those of server/src/config.ts).
+ * - 64 KiB per state: what our client sends (client/src/sync/presence.ts: tldraw's presence record, name,
+ *   profile, hand) measures ~0.9 KB at rest, 1.5 KB with 20 shapes selected, 6.8 KB with 200, 31 KB with
+ *   1,000 and 40 KB while drawing a 1,000-point laser stroke; 64 KiB leaves room for a select-all of ~2,000
+ *   shapes, and is 1/128 of the 8 MiB send buffer a client may fall behind by, so no single state can
+ *   push honest people towards too-slow.
+ * - 4 client ids per connection: the stock provider and ours announce exactly one (the document's
+ *   awareness id, kept across reconnects); the rest is slack.
+ * - 1,000 entries per frame: our client sends one; a stock provider echoes what it received, at most one
+ *   entry per person in the room. An echo carries nothing new, so dropping one from a bigger room costs nothing.
+ */
+export const DEFAULT_PRESENCE_LIMITS: PresenceLimits = { maxStateBytes: 64 * 1024, maxClientsPerSocket: 4, maxEntriesPerFrame: 1000 }
+
+/**
+ * How long a departed connection's client ids keep their last clock (so a late echo of their
+ * state is still recognised as stale) before the relay forgets them: y-protocols' own awareness
+ * timeout is 30 s, after which no honest client holds their state any more.
+ */
+export const FORGET_DEPARTED_MS = 60_000
+
+const NO_REFUSALS: readonly PresenceRefusal[] = Object.freeze([])
 
 /** How a relay paces its flushes: a fixed interval (tests) or the room's frame budget. */
 export type PresencePacing = { fixedMs: number } | { recipients: () => number }
@@ -55,7 +97,15 @@ interface AwarenessChange {
 /** Batches awareness fan-out for one room and forgets a socket's clients when it leaves. */
 export class PresenceRelay {
   private readonly awareness: Awareness
+  /** The client ids each connection announced (never shrinks while it is connected, so ids cannot be churned). */
   private readonly controlled = new Map<RoomSocket, Set<number>>()
+  /** Which connection each announced client id belongs to. */
+  private readonly owners = new Map<number, RoomSocket>()
+  /** Refusals each connection has been told about (once per connection and reason). */
+  private readonly told = new Map<RoomSocket, Set<PresenceRefusal>>()
+  /** Refusals of the frame being applied that its sender has not been told about yet. */
+  private untold: PresenceRefusal[] | undefined
+  private readonly forgetTimers = new Set<ReturnType<typeof setTimeout>>()
   private readonly dirty = new Set<number>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private lastFlush = -Infinity
@@ -66,6 +116,7 @@ export class PresenceRelay {
   constructor(
     private readonly pacing: PresencePacing,
     private readonly broadcast: (frame: Uint8Array) => void,
+    private readonly limits: PresenceLimits = DEFAULT_PRESENCE_LIMITS,
   ) {
     // Presence never touches the board: its own empty doc only gives the Awareness a client id.
     this.awareness = new Awareness(new Y.Doc())
@@ -74,10 +125,61 @@ export class PresenceRelay {
     this.awareness.on('update', this.onUpdate)
   }
 
-  /** Applies an awareness update from `socket`; throws if it is malformed. */
-  apply(socket: RoomSocket, update: Uint8Array): void {
-    const fresh = newerEntries(this.awareness, update)
-    if (fresh) applyAwarenessUpdate(this.awareness, fresh, socket)
+  /**
+   * Applies what `socket` may change of an awareness update and drops the rest;
+   * throws if it is malformed. Returns the reasons for dropping entries that the
+   * socket has not been told about yet (each is returned once per connection).
+   */
+  apply(socket: RoomSocket, update: Uint8Array): readonly PresenceRefusal[] {
+    try {
+      // Read first and alone, so a frame of 50,000 entries costs one varint.
+      if (decoding.readVarUint(decoding.createDecoder(update)) > this.limits.maxEntriesPerFrame) {
+        this.refuse(socket, 'presence-frame-too-large')
+      } else {
+        const fresh = newerEntries(this.awareness, update, (clientID, state) => this.admit(socket, clientID, state))
+        if (fresh) applyAwarenessUpdate(this.awareness, fresh, socket)
+      }
+      return this.untold ?? NO_REFUSALS
+    } finally {
+      this.untold = undefined
+    }
+  }
+
+  /** Number of presence states held (tests, diagnostics). */
+  get stateCount(): number {
+    return this.awareness.getStates().size
+  }
+
+  /**
+   * Whether an entry y-protocols would apply (it is newer than what we hold) may
+   * be applied for `socket`: O(1), from the client id and the state's bytes.
+   * A new client id is claimed here, so a frame cannot announce more than the limit.
+   */
+  private admit(socket: RoomSocket, clientID: number, state: Uint8Array): boolean {
+    if (state.length > this.limits.maxStateBytes) return this.refuse(socket, 'presence-too-large')
+    const owner = this.owners.get(clientID)
+    if (owner === socket) return true
+    // Someone else's (or the server's own, which the server would go on renewing).
+    if (owner !== undefined || clientID === this.awareness.clientID) return this.refuse(socket, 'presence-not-yours')
+    // Removing an id nobody holds changes nothing, and would only make the relay remember its clock.
+    if (isNullState(state)) return false
+    let clients = this.controlled.get(socket)
+    if (!clients) this.controlled.set(socket, (clients = new Set()))
+    if (clients.size >= this.limits.maxClientsPerSocket) return this.refuse(socket, 'presence-too-many-clients')
+    clients.add(clientID)
+    this.owners.set(clientID, socket)
+    return true
+  }
+
+  /** Notes a refusal for `socket` (to be told once per connection); always false, for admit. */
+  private refuse(socket: RoomSocket, reason: PresenceRefusal): false {
+    let told = this.told.get(socket)
+    if (!told) this.told.set(socket, (told = new Set()))
+    if (!told.has(reason)) {
+      told.add(reason)
+      ;(this.untold ??= []).push(reason)
+    }
+    return false
   }
 
   /** A frame with every known state, for a newcomer or a query; null when nobody is present. */
@@ -86,29 +188,45 @@ export class PresenceRelay {
     return clients.length === 0 ? null : awarenessFrame(this.awareness, clients)
   }
 
-  /** Removes the states a socket announced, so its cursor disappears for the others. */
+  /**
+   * Removes the states a socket announced, so its cursor disappears for the
+   * others, and frees its client ids (a reconnecting client takes its id back).
+   */
   removeSocket(socket: RoomSocket): void {
     const clients = this.controlled.get(socket)
     this.controlled.delete(socket)
-    if (clients && clients.size > 0) removeAwarenessStates(this.awareness, Array.from(clients), null)
+    this.told.delete(socket)
+    if (!clients || clients.size === 0) return
+    const ids = Array.from(clients)
+    for (const id of ids) if (this.owners.get(id) === socket) this.owners.delete(id)
+    removeAwarenessStates(
+      this.awareness,
+      ids.filter((id) => this.awareness.states.has(id)),
+      null,
+    )
+    // Their clocks stay a while, so a late echo of their state is known to be stale; then they go,
+    // or a stream of short connections would grow the Awareness's meta map without bound.
+    const timer = setTimeout(() => {
+      this.forgetTimers.delete(timer)
+      for (const id of ids) if (!this.owners.has(id) && !this.awareness.states.has(id)) this.awareness.meta.delete(id)
+    }, FORGET_DEPARTED_MS)
+    timer.unref?.()
+    this.forgetTimers.add(timer)
   }
 
   /** Stops timers; pending changes are dropped (presence is volatile). */
   destroy(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
+    for (const timer of this.forgetTimers) clearTimeout(timer)
+    this.forgetTimers.clear()
     this.awareness.off('update', this.onUpdate)
     this.awareness.destroy()
     this.awareness.doc.destroy()
   }
 
-  private readonly onUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
-    if (origin !== null && typeof origin === 'object' && this.isSocketOrigin(origin)) {
-      let clients = this.controlled.get(origin)
-      if (!clients) this.controlled.set(origin, (clients = new Set()))
-      for (const id of added) clients.add(id)
-      for (const id of removed) clients.delete(id)
-    }
+  private readonly onUpdate = ({ added, updated, removed }: AwarenessChange): void => {
+    // (Which socket holds which id is decided in admit, before anything is applied.)
     // `updated` includes clock-only renewals: relaying them keeps other clients'
     // 30 s "no message received" watchdog quiet, and the sender's too.
     for (const id of [...added, ...updated, ...removed]) this.dirty.add(id)
@@ -133,10 +251,6 @@ export class PresenceRelay {
     const capacity = Math.max(cost, (ROOM_PRESENCE_SENDS_PER_SECOND * PRESENCE_BURST_MS) / 1000)
     this.tokens = Math.min(capacity, this.tokens + ((now - this.refilledAt) * ROOM_PRESENCE_SENDS_PER_SECOND) / 1000)
     this.refilledAt = now
-  }
-
-  private isSocketOrigin(origin: object): origin is RoomSocket {
-    return 'send' in origin && 'close' in origin
   }
 
   private readonly flush = (): void => {
@@ -166,9 +280,11 @@ function isNullState(bytes: Uint8Array): boolean {
  * (newer clock, or a removal at the same clock), without JSON-parsing the
  * others. Nearly every frame a stock client sends is an echo of states it
  * received from us, so this keeps a busy room from parsing O(N²) JSON per
- * flush. Returns null when nothing is new; throws on a malformed update.
+ * flush. `admit`, when given, is asked about each entry that is new (with the
+ * state's bytes, unparsed) and may drop it. Returns null when nothing is left;
+ * throws on a malformed update.
  */
-export function newerEntries(awareness: Awareness, update: Uint8Array): Uint8Array | null {
+export function newerEntries(awareness: Awareness, update: Uint8Array, admit?: (clientID: number, state: Uint8Array) => boolean): Uint8Array | null {
   const decoder = decoding.createDecoder(update)
   const count = decoding.readVarUint(decoder)
   const kept: { clientID: number; clock: number; state: Uint8Array }[] = []
@@ -178,7 +294,7 @@ export function newerEntries(awareness: Awareness, update: Uint8Array): Uint8Arr
     const state = decoding.readVarUint8Array(decoder) // a varString, left undecoded
     const known = awareness.meta.get(clientID)?.clock ?? 0
     if (known < clock || (known === clock && isNullState(state) && awareness.states.has(clientID))) {
-      kept.push({ clientID, clock, state })
+      if (!admit || admit(clientID, state)) kept.push({ clientID, clock, state })
     }
   }
   if (kept.length === 0) return null

@@ -23,7 +23,7 @@ import { Close, MessageType, type CloseReason, type RefusalReason } from '../../
 import { encodeStatusFrame } from '../../../shared/statusFrame'
 import type { Logger } from '../log'
 import { helloFrame, syncStep1Frame, syncStep2Frame, syncStep2FrameFromUpdate, updateFrame, updateOfStep2Frame } from './frames'
-import { PresenceRelay } from './PresenceRelay'
+import { PresenceRelay, type PresenceLimits } from './PresenceRelay'
 import { DocumentWriter } from './DocumentWriter'
 import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
@@ -68,6 +68,8 @@ export interface RoomOptions {
   onEmpty?: () => void
   /** Called when the room itself closes a socket (too slow, bad frame), before the transport reports it. */
   onDisconnect?: (socket: RoomSocket) => void
+  /** What one socket may put into the room's presence (default DEFAULT_PRESENCE_LIMITS). */
+  presenceLimits?: PresenceLimits
 }
 
 class BadMessage extends Error {}
@@ -155,6 +157,7 @@ export class Room {
     this.presence = new PresenceRelay(
       fixedInterval === undefined ? { recipients: () => this.sockets.size } : { fixedMs: fixedInterval },
       (frame) => this.sendToAll(frame),
+      options.presenceLimits,
     )
     if (options.fullState) {
       const frame = syncStep2FrameFromUpdate(options.fullState)
@@ -390,7 +393,12 @@ export class Room {
           const doc = this.ensureDoc()
           if (!doc || getSessionMap(doc).get(VIEWER_PRESENCE) !== true) return
         }
-        return this.presence.apply(socket, update)
+        // Entries the socket may not send are dropped by the relay (see PresenceRelay); each reason is named once per connection.
+        for (const reason of this.presence.apply(socket, update)) {
+          this.log.info('dropped presence a client may not send', { boardId: this.boardId, reason })
+          this.refuse(socket, reason)
+        }
+        return
       }
       case MessageType.QueryAwareness: {
         const frame = this.presence.fullStateFrame()

@@ -15,6 +15,7 @@ import { canEditContent, type Role } from '../../../shared/access'
 import { Close, type CloseReason } from '../../../shared/protocol'
 import type { Logger } from '../log'
 import { Room } from './Room'
+import type { PresenceLimits } from './PresenceRelay'
 import type { LoadedDocument, RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
 import type { WriteGuard } from './WriteGuard'
@@ -49,6 +50,8 @@ export interface RoomManagerOptions {
   maxUpdatesPerSecond?: number
   awarenessFlushMs?: number
   storageRetryMs?: number
+  /** What one socket may put into a room's presence (default DEFAULT_PRESENCE_LIMITS). */
+  presenceLimits?: PresenceLimits
   /**
    * Called when an unload left no room loaded, no load in flight and no socket
    * connected: the moment everything the rooms held became garbage.
@@ -370,6 +373,7 @@ export class RoomManager {
         skippedUpdates,
         awarenessFlushMs: this.options.awarenessFlushMs,
         storageRetryMs: this.options.storageRetryMs,
+        presenceLimits: this.options.presenceLimits,
         createWriteGuard: this.options.createWriteGuard ? (doc) => this.options.createWriteGuard!(doc, boardId) : undefined,
         onEmpty: () => this.scheduleIdle(boardId),
         // Unreadable stored bytes: drop the room without ever writing it back.
