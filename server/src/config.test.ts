@@ -71,8 +71,19 @@ describe('config', () => {
   it('documents every variable', () => {
     expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
       'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
-      'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
+      'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL', 'VOTERS_PER_ADDRESS_PER_HOUR',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
+  })
+})
+
+describe('VOTERS_PER_ADDRESS_PER_HOUR', () => {
+  it('defaults to 60 new voters per address, board and hour, and refuses 0', () => {
+    const config = loadConfig({})
+    expect(config.ok && config.value.votersPerAddressPerHour).toBe(60)
+    const raised = loadConfig({ VOTERS_PER_ADDRESS_PER_HOUR: '250' })
+    expect(raised.ok && raised.value.votersPerAddressPerHour).toBe(250)
+    const zero = loadConfig({ VOTERS_PER_ADDRESS_PER_HOUR: '0' })
+    expect(!zero.ok && zero.error).toMatch(/^Invalid VOTERS_PER_ADDRESS_PER_HOUR/)
   })
 })

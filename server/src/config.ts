@@ -30,6 +30,8 @@ export interface Config {
   maxAssetBytes: number
   sqliteSynchronous: SqliteSynchronous
   logLevel: LogLevel
+  /** New voter ids one address may be issued per board and hour (shared office networks count as one address). */
+  votersPerAddressPerHour: number
 }
 
 type Parser<T> = (raw: string) => Result<T, string>
@@ -125,6 +127,10 @@ const FIELDS = [
   { key: 'sqliteSynchronous', name: 'SQLITE_SYNCHRONOUS', default: 'NORMAL', description: 'SQLite durability: NORMAL (default) survives a killed or crashed server process; FULL also survives power loss and OS crashes, at the cost of an fsync per edit (slower appends under load).', parse: oneOf(SQLITE_SYNCHRONOUS_MODES, (s) => s.toUpperCase()) },
   // Logs go to stderr as JSON lines; stdout carries only the "listening" line.
   { key: 'logLevel', name: 'LOG_LEVEL', default: 'info', description: 'Log verbosity: debug, info, warn, error or silent. Logs are JSON lines on stderr.', parse: oneOf(LOG_LEVELS, (s) => s.toLowerCase()) },
+  // A municipality's people often share one office address, so this must cover a whole team in
+  // one room; each browser counts once (reloads keep their voter), and the facilitator sees
+  // voters next to people present, so ids minted within the limit are visible, not hidden.
+  { key: 'votersPerAddressPerHour', name: 'VOTERS_PER_ADDRESS_PER_HOUR', default: '60', description: 'New voter ids (one per browser) issued per board to one network address within an hour; beyond it 429 too-many-voters. Raise it when more people than this vote from one shared network (an IPv6 /64 counts as one address).', parse: integer(1) },
 ] as const satisfies readonly Field<keyof Config>[]
 
 /** The configuration table as data (for README and docs): name, default, description. */
