@@ -85,6 +85,11 @@ describe('ballot stuffing (issue #12, finding 7)', () => {
     expect(mine).toMatchObject({ mine: { 'shape:idea-a': 1 }, remaining: 1 })
     expect((await post(`/votes/${vote.id}/ballots`, board.keys.participant, { voter: bram, shapeId: 'shape:idea-a', delta: 1 })).status).toBe(200)
 
+    // A server restart keeps the key: the same browser is still the same voter, with its votes.
+    server = await server.restart()
+    expect(await issued(ana)).toBe(anaVoter)
+    expect(await (await post(`/votes/${vote.id}/mine`, board.keys.participant, { voter: anaVoter })).json()).toMatchObject({ mine: { 'shape:idea-a': 1 } })
+
     const revealed = (await (await post(`/votes/${vote.id}/reveal`, board.keys.facilitator)).json()) as Vote
     expect(revealed.voters).toBe(2)
     expect(revealed.results).toEqual([{ shapeId: 'shape:idea-a', count: 2 }])
