@@ -196,6 +196,13 @@ describe('a facilitator runs a session', () => {
         ['shape:idea-0', '1'],
       ])
     }
+    // Each browser voted under the voter id the server issued it: two voters, shown to the
+    // facilitator (Dutch) beside the people here who may vote; the others see voters and votes.
+    const summary = facilitator.page.getByTestId('vote-summary')
+    expect(await summary.getAttribute('data-voters')).toBe('2')
+    expect(await eventually(() => summary.textContent(), (text) => text === '2 stemmers · 2 personen aanwezig · 3 stemmen')).toBe('2 stemmers · 2 personen aanwezig · 3 stemmen')
+    expect(await facilitator.page.getByTestId('vote-more-voters').count()).toBe(0)
+    expect(await participant.page.getByTestId('vote-summary').textContent()).toBe('2 votantes · 3 votos')
     await setCamera(viewer, { x: -1900, y: 100, z: 1 })
     expect(await viewer.page.locator('[data-testid="vote-badge"][data-shape-id="shape:idea-1"]').textContent()).toBe('2')
   })

@@ -45,6 +45,8 @@ export type ApiErrorCode =
   | 'creation-code-required'
   | 'creation-code-wrong'
   | 'too-many-attempts'
+  | 'voter-not-issued'
+  | 'too-many-voters'
 
 /** Body of every non-2xx JSON response. */
 export interface ApiError {

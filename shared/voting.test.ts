@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyBallot, parseBallot, parseStartVote, tally, votesUsed, type Vote } from './voting'
+import { applyBallot, groupNames, parseBallot, parseStartVote, parseVoterRequest, tally, votesUsed, type Vote } from './voting'
 
 const vote = (over: Partial<Vote> = {}): Vote => ({
   id: 'v1',
@@ -69,6 +69,13 @@ describe('tally', () => {
   it('names the voters of each item for a vote with names', () => {
     expect(tally(vote({ anonymous: false }), ballots).results[0]).toEqual({ shapeId: 'shape:a', count: 2, names: ['Ana', 'Bram'] })
   })
+  it('keeps one name per voter: two voters who give the same name are two entries, shown as "Ana (2)"', () => {
+    const twice = [...ballots, { voter: 'v', name: 'Ana', shapeId: 'shape:a', count: 1 }]
+    const { results, voters } = tally(vote({ anonymous: false }), twice)
+    expect(voters).toBe(3)
+    expect(results[0]).toEqual({ shapeId: 'shape:a', count: 3, names: ['Ana', 'Ana', 'Bram'] })
+    expect(groupNames(results[0].names!)).toEqual([{ name: 'Ana', voters: 2 }, { name: 'Bram', voters: 1 }])
+  })
 })
 
 describe('request bodies', () => {
@@ -77,7 +84,11 @@ describe('request bodies', () => {
     expect(parseStartVote({ items: ['shape:a'], perPerson: 0 })).toMatchObject({ ok: false, error: { field: 'perPerson' } })
     expect(parseStartVote({ items: ['shape:a'], perPerson: 2, owner: 'me' })).toMatchObject({ ok: false, error: { field: 'owner' } })
     expect(parseStartVote({ items: ['shape:a', 'shape:a'], perPerson: 2 })).toMatchObject({ ok: true, value: { items: ['shape:a'], anonymous: true, onePerItem: false } })
-    expect(parseBallot({ voter: 'short', shapeId: 'shape:a', delta: 1 })).toMatchObject({ ok: false, error: { field: 'voter' } })
+    expect(parseBallot({ voter: '', shapeId: 'shape:a', delta: 1 })).toMatchObject({ ok: false, error: { field: 'voter' } })
+    expect(parseBallot({ voter: 'v'.repeat(201), shapeId: 'shape:a', delta: 1 })).toMatchObject({ ok: false, error: { field: 'voter' } })
+    expect(parseVoterRequest({ secret: 'short' })).toMatchObject({ ok: false, error: { field: 'secret' } })
+    expect(parseVoterRequest({ secret: 's'.repeat(24), voter: 'x' })).toMatchObject({ ok: false, error: { field: 'voter' } })
+    expect(parseVoterRequest({ secret: 's'.repeat(24) })).toEqual({ ok: true, value: { secret: 's'.repeat(24) } })
     expect(parseBallot({ voter: 'v'.repeat(22), shapeId: 'shape:a', delta: 2 })).toMatchObject({ ok: false, error: { field: 'delta' } })
   })
 })

@@ -16,6 +16,7 @@ export const MAX_VOTE_ITEMS = 500
 export interface VoteResult {
   shapeId: string
   count: number
+  /** One name per voter who chose the item (a name twice: two voters gave it), sorted. */
   names?: string[]
 }
 
@@ -33,7 +34,7 @@ export interface Vote {
   startedAt: number
   /** Ranked, most votes first; present once revealed. */
   results?: VoteResult[]
-  /** How many people voted; present once revealed. */
+  /** How many distinct voters (server-issued voter ids) cast a ballot; present once revealed. */
   voters?: number
 }
 
@@ -48,9 +49,19 @@ export interface StartVoteBody {
   durationMs?: number
 }
 
+/** Body of `POST /api/boards/:id/voter`: this browser's random secret for the board. */
+export interface VoterRequestBody {
+  secret: string
+}
+
+/** Answer of `POST /api/boards/:id/voter`: the voter id the server issued to this browser on this board. */
+export interface IssuedVoter {
+  voter: string
+}
+
 /** Body of `POST /api/boards/:id/votes/:voteId/ballots`. */
 export interface BallotBody {
-  /** This browser's secret voter id for the board (32+ random characters). */
+  /** The voter id the server issued to this browser (`POST /api/boards/:id/voter`); kept secret like a key. */
   voter: string
   /** Shown with the results of a vote with names. */
   name?: string
@@ -71,7 +82,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 const SHAPE_ID = /^shape:[^\s]{1,200}$/
-const VOTER = /^[A-Za-z0-9_-]{22,64}$/
+/** A browser's per-board secret (asked for a voter id). */
+export const VOTER_SECRET = /^[A-Za-z0-9_-]{22,64}$/
+/** Longest voter id accepted in a body; whether the server issued it is checked by the server. */
+const MAX_VOTER_LENGTH = 200
 
 export type FieldError = { field: string; message: string }
 
@@ -95,12 +109,20 @@ export function parseStartVote(body: unknown): Result<StartVoteBody, FieldError>
   return ok({ title: title.trim(), items: Array.from(new Set(items as string[])), perPerson, onePerItem, anonymous, durationMs: durationMs as number | undefined })
 }
 
+export function parseVoterRequest(body: unknown): Result<VoterRequestBody, FieldError> {
+  if (!isRecord(body)) return err({ field: '', message: 'body must be a JSON object' })
+  const extra = Object.keys(body).find((k) => k !== 'secret')
+  if (extra) return err({ field: extra, message: `unknown field "${extra}"` })
+  if (typeof body.secret !== 'string' || !VOTER_SECRET.test(body.secret)) return err({ field: 'secret', message: 'secret must be 22 to 64 characters of [A-Za-z0-9_-]' })
+  return ok({ secret: body.secret })
+}
+
 export function parseBallot(body: unknown): Result<BallotBody, FieldError> {
   if (!isRecord(body)) return err({ field: '', message: 'body must be a JSON object' })
   const extra = Object.keys(body).find((k) => !['voter', 'name', 'shapeId', 'delta'].includes(k))
   if (extra) return err({ field: extra, message: `unknown field "${extra}"` })
   const { voter, name, shapeId, delta } = body
-  if (typeof voter !== 'string' || !VOTER.test(voter)) return err({ field: 'voter', message: 'voter must be 22 to 64 characters of [A-Za-z0-9_-]' })
+  if (typeof voter !== 'string' || voter.length === 0 || voter.length > MAX_VOTER_LENGTH) return err({ field: 'voter', message: 'voter must be the voter id the server issued (POST /api/boards/:id/voter)' })
   if (name !== undefined && (typeof name !== 'string' || name.length > 100)) return err({ field: 'name', message: 'name must be a string of at most 100 characters' })
   if (typeof shapeId !== 'string' || !SHAPE_ID.test(shapeId)) return err({ field: 'shapeId', message: 'shapeId must be a shape id' })
   if (delta !== 1 && delta !== -1) return err({ field: 'delta', message: 'delta must be 1 or -1' })
@@ -130,23 +152,38 @@ export function applyBallot(vote: Vote, mine: Record<string, number>, shapeId: s
   return ok({ ...mine, [shapeId]: current + 1 })
 }
 
-/** The results of a vote from everyone's ballots, most votes first (ties in item order). */
+/**
+ * The results of a vote from everyone's ballots, most votes first (ties in
+ * item order). `voters` counts distinct voters; in a vote with names each
+ * voter's name appears once per item they chose, so two voters who gave the
+ * same name are two entries, never merged into one.
+ */
 export function tally(vote: Vote, ballots: { voter: string; name: string; shapeId: string; count: number }[]): { results: VoteResult[]; voters: number } {
-  const counts = new Map<string, { count: number; names: Set<string> }>()
+  const counts = new Map<string, { count: number; names: Map<string, string> }>()
   const voters = new Set<string>()
   for (const ballot of ballots) {
     if (ballot.count <= 0 || !vote.items.includes(ballot.shapeId)) continue
     voters.add(ballot.voter)
-    const entry = counts.get(ballot.shapeId) ?? { count: 0, names: new Set<string>() }
+    const entry = counts.get(ballot.shapeId) ?? { count: 0, names: new Map<string, string>() }
     entry.count += ballot.count
-    if (ballot.name) entry.names.add(ballot.name)
+    if (ballot.name) entry.names.set(ballot.voter, ballot.name)
     counts.set(ballot.shapeId, entry)
   }
   const order = new Map(vote.items.map((id, i) => [id, i]))
   const results = Array.from(counts, ([shapeId, { count, names }]) =>
-    vote.anonymous ? { shapeId, count } : { shapeId, count, names: Array.from(names).sort() },
+    vote.anonymous ? { shapeId, count } : { shapeId, count, names: Array.from(names.values()).sort() },
   ).sort((a, b) => b.count - a.count || order.get(a.shapeId)! - order.get(b.shapeId)!)
   return { results, voters: voters.size }
+}
+
+/**
+ * Names as the results show them: each name once, with how many voters gave
+ * it when more than one did (`Ana (2)`), so repeated names stay visible.
+ */
+export function groupNames(names: readonly string[]): { name: string; voters: number }[] {
+  const counts = new Map<string, number>()
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1)
+  return Array.from(counts, ([name, voters]) => ({ name, voters }))
 }
 
 /** Reads the session's vote list, dropping malformed entries. */

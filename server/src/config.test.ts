@@ -73,6 +73,7 @@ describe('config', () => {
       'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
       'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'MAX_BOARD_BYTES', 'MAX_UPDATES_PER_SECOND', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
       'MAX_PRESENCE_STATE_BYTES', 'MAX_PRESENCE_CLIENTS_PER_SOCKET', 'MAX_PRESENCE_ENTRIES_PER_FRAME',
+      'VOTERS_PER_ADDRESS_PER_HOUR',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
   })
@@ -92,5 +93,16 @@ describe('presence limits', () => {
       expect(result.ok).toBe(false)
       if (!result.ok) expect(result.error).toMatch(new RegExp(`^Invalid ${Object.keys(env)[0]}:`))
     }
+  })
+})
+
+describe('VOTERS_PER_ADDRESS_PER_HOUR', () => {
+  it('defaults to 60 new voters per address, board and hour, and refuses 0', () => {
+    const config = loadConfig({})
+    expect(config.ok && config.value.votersPerAddressPerHour).toBe(60)
+    const raised = loadConfig({ VOTERS_PER_ADDRESS_PER_HOUR: '250' })
+    expect(raised.ok && raised.value.votersPerAddressPerHour).toBe(250)
+    const zero = loadConfig({ VOTERS_PER_ADDRESS_PER_HOUR: '0' })
+    expect(!zero.ok && zero.error).toMatch(/^Invalid VOTERS_PER_ADDRESS_PER_HOUR/)
   })
 })

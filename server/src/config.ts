@@ -35,6 +35,8 @@ export interface Config {
   maxPresenceStateBytes: number
   maxPresenceClientsPerSocket: number
   maxPresenceEntriesPerFrame: number
+  /** New voter ids one address may be issued per board and hour (shared office networks count as one address). */
+  votersPerAddressPerHour: number
 }
 
 type Parser<T> = (raw: string) => Result<T, string>
@@ -142,6 +144,10 @@ const FIELDS = [
   { key: 'maxPresenceClientsPerSocket', name: 'MAX_PRESENCE_CLIENTS_PER_SOCKET', default: '4', description: 'Presence client ids one connection may announce; entries for further ids are dropped (presence-too-many-clients).', parse: integer(1, 1000) },
   // Our client sends 1 entry per frame; a stock y-websocket client echoes up to one per person in the room.
   { key: 'maxPresenceEntriesPerFrame', name: 'MAX_PRESENCE_ENTRIES_PER_FRAME', default: '1000', description: 'Presence entries one websocket frame may carry; a frame with more is dropped whole without being read (presence-frame-too-large).', parse: integer(1) },
+  // A municipality's people often share one office address, so this must cover a whole team in
+  // one room; each browser counts once (reloads keep their voter), and the facilitator sees
+  // voters next to people present, so ids minted within the limit are visible, not hidden.
+  { key: 'votersPerAddressPerHour', name: 'VOTERS_PER_ADDRESS_PER_HOUR', default: '60', description: 'New voter ids (one per browser) issued per board to one network address within an hour; beyond it 429 too-many-voters. Raise it when more people than this vote from one shared network (an IPv6 /64 counts as one address).', parse: integer(1) },
 ] as const satisfies readonly Field<keyof Config>[]
 
 /** The configuration table as data (for README and docs): name, default, description. */

@@ -20,13 +20,23 @@ describe('dot voting', () => {
       headers: { 'content-type': 'application/json', ...bearer(key) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-  const voter = (n: number) => `voter-${n}`.padEnd(24, 'x')
+  /** Voter n's id, issued by the server for that browser's secret (as the client asks for it). */
+  const issued = new Map<number, string>()
+  const voter = (n: number) => issued.get(n)!
+  const issueVoters = async (...ns: number[]) => {
+    for (const n of ns) {
+      const res = await post('/voter', board.keys.participant, { secret: `browser-${n}`.padEnd(24, 'x') })
+      expect(res.status).toBe(200)
+      issued.set(n, ((await res.json()) as { voter: string }).voter)
+    }
+  }
   const items = ['shape:idea-a', 'shape:idea-b', 'shape:idea-c']
   const votesIn = (client: TestClient): Vote[] => parseVotes(getSessionMap(client.doc).get('votes'))
 
   beforeAll(async () => {
     server = await startServer()
     board = await createBoard(server.url, 'Prioriteiten', 'nl')
+    await issueVoters(1, 2, 3, 4, 5, 9)
   })
   afterAll(async () => {
     for (const client of clients) client.destroy()

@@ -27,6 +27,8 @@ const API_ERROR_CODES: readonly string[] = [
   'creation-code-required',
   'creation-code-wrong',
   'too-many-attempts',
+  'voter-not-issued',
+  'too-many-voters',
 ] satisfies ApiErrorCode[]
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -255,6 +257,13 @@ export async function castBallot(
   if (response.ok && votes) return ok(votes)
   const refusal = isRecord(value) && typeof value.refusal === 'string' ? (value.refusal as BallotRefusal) : undefined
   return err({ ...parseApiError(response.status, value), refusal, votes })
+}
+
+/** The voter id the server issues to the browser holding `secret` on this board (the same one every time). */
+export async function fetchVoterId(boardId: string, key: string, secret: string): Promise<Result<string, CallError>> {
+  const result = await call(`/api/boards/${boardId}/voter`, withKey(key, { method: 'POST', ...json({ secret }) }))
+  if (!result.ok) return result
+  return isRecord(result.value) && typeof result.value.voter === 'string' ? ok(result.value.voter) : err({ code: 'unknown' })
 }
 
 /** This voter's own votes in a vote. */

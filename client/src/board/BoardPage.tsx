@@ -431,7 +431,10 @@ function BoardView({
           {glossaryOpen && <GlossaryPanel doc={connection.doc} canEdit={translates} onClose={() => setGlossaryOpen(false)} />}
           {agendaOpen && <AgendaPanel doc={connection.doc} editor={editor} agenda={session.agenda} role={role} onClose={() => setAgendaOpen(false)} />}
           {editor && (
-            <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name} onMessage={showToast} />
+            <VotingLayer editor={editor} votes={session.votes} role={role} boardId={boardId} boardKey={boardKey} myName={me.name}
+              peopleHere={people.filter((person) => person.role !== 'viewer').length}
+              onMessage={showToast}
+            />
           )}
           {snapshot.load === 'ready' && <SignalBar awareness={connection.provider.awareness} people={people} handsClearedAt={session.handsClearedAt} />}
         </main>

@@ -2,17 +2,23 @@
  * Dot voting on the canvas. While a vote is open, each item gets + and −
  * buttons with this person's own count, and a bar says how many votes are
  * left; nobody sees anyone else's votes. Once revealed, each item shows its
- * count as a badge and a ranked list opens, for everyone.
+ * count as a badge and a ranked list opens, for everyone. The facilitator also
+ * sees how many distinct voters took part next to how many people are here,
+ * so ballots from more voters than people stand out; in a vote with names a
+ * name given by several voters shows how many ("Ana (2)").
+ *
+ * Ballots go under the voter id the server issued to this browser for the
+ * board (session/voting.ts), never an id made up here.
  */
 import { FloatingPanel } from '../app/FloatingPanel'
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useValue, type Editor, type TLShapeId } from 'tldraw'
 import type { Role } from '../../../shared/access'
-import type { Vote } from '../../../shared/voting'
-import { castBallot, fetchMyVotes } from '../api/http'
+import { groupNames, type BallotRefusal, type MyVotes, type Vote } from '../../../shared/voting'
+import { castBallot, fetchMyVotes, type CallError } from '../api/http'
 import { serverNow } from './serverClock'
-import { voterSecret } from './voting'
+import { voterId } from './voting'
 
 /** Viewport positions of the items' top-right corners (re-computed as the camera moves). */
 function useAnchors(editor: Editor, ids: string[]): { id: string; x: number; y: number }[] {
@@ -36,6 +42,7 @@ export function VotingLayer({
   boardId,
   boardKey,
   myName,
+  peopleHere,
   onMessage,
 }: {
   editor: Editor
@@ -44,6 +51,8 @@ export function VotingLayer({
   boardId: string
   boardKey: string
   myName: string
+  /** People on the board who may vote (from awareness), shown to the facilitator beside the voters. */
+  peopleHere: number
   onMessage: (message: string) => void
 }) {
   const { t } = useTranslation()
@@ -61,12 +70,15 @@ export function VotingLayer({
     setRemaining(current ? current.perPerson : null)
     if (!current || role === 'viewer') return
     let live = true
-    void fetchMyVotes(boardId, boardKey, current.id, voterSecret(boardId)).then((result) => {
+    void (async () => {
+      const voter = await voterId(boardId, boardKey)
+      if (!voter.ok) return
+      const result = await fetchMyVotes(boardId, boardKey, current.id, voter.value)
       if (live && result.ok) {
         setMine(result.value.mine)
         setRemaining(result.value.remaining)
       }
-    })
+    })()
     return () => {
       live = false
     }
@@ -75,13 +87,24 @@ export function VotingLayer({
   const vote = useCallback(
     async (shapeId: string, delta: 1 | -1) => {
       if (!current) return
-      const result = await castBallot(boardId, boardKey, current.id, { voter: voterSecret(boardId), name: myName, shapeId, delta })
-      const votes = result.ok ? result.value : result.error.votes
+      const cast = async (fresh: boolean) => {
+        const voter = await voterId(boardId, boardKey, fresh)
+        return voter.ok ? castBallot(boardId, boardKey, current.id, { voter: voter.value, name: myName, shapeId, delta }) : voter
+      }
+      let result = await cast(false)
+      // The server no longer knows the id it gave (its data was replaced): ask for a fresh one, once.
+      if (!result.ok && result.error.code === 'voter-not-issued') result = await cast(true)
+      const votes = result.ok ? result.value : (result.error as { votes?: MyVotes }).votes
       if (votes) {
         setMine(votes.mine)
         setRemaining(votes.remaining)
       }
-      if (!result.ok) onMessage(t(`voting.refused.${result.error.refusal ?? 'other'}`))
+      if (result.ok) return
+      const error: CallError & { refusal?: BallotRefusal } = result.error
+      if (error.refusal) onMessage(t(`voting.refused.${error.refusal}`))
+      // A network that asked for too many new voters this hour, or an id the server still refuses: said as such.
+      else if (error.code === 'too-many-voters' || error.code === 'voter-not-issued') onMessage(t(`errors.${error.code}`))
+      else onMessage(t('voting.refused.other'))
     },
     [boardId, boardKey, current, myName, onMessage, t],
   )
@@ -121,6 +144,7 @@ export function VotingLayer({
 
   if (!revealed?.results) return null
   const total = revealed.results.reduce((sum, r) => sum + r.count, 0)
+  const voters = revealed.voters ?? 0
   const label = (shapeId: string) => {
     const shape = editor.getShape(shapeId as TLShapeId)
     const text = shape ? (editor.getShapeUtil(shape).getText?.(shape) ?? '') : ''
@@ -147,7 +171,16 @@ export function VotingLayer({
           </button>
         }
       >
-        <p className="vote-results__summary">{t('voting.summary', { voters: revealed.voters ?? 0, votes: total })}</p>
+        <p className="vote-results__summary" data-testid="vote-summary" data-voters={revealed.voters ?? 0} data-people={role === 'facilitator' ? peopleHere : undefined}>
+          {role === 'facilitator'
+            ? t('voting.summaryFacilitator', { voters: t('voting.voters', { count: voters }), people: t('voting.peopleHere', { count: peopleHere }), votes: t('voting.votes', { count: total }) })
+            : t('voting.summary', { voters: t('voting.voters', { count: voters }), votes: t('voting.votes', { count: total }) })}
+        </p>
+        {role === 'facilitator' && voters > peopleHere && (
+          <p className="vote-results__warning" role="note" data-testid="vote-more-voters">
+            {t('voting.moreVotersThanPeople')}
+          </p>
+        )}
         {listOpen && (
           <ol className="vote-results__list">
             {revealed.results.map((result) => (
@@ -156,7 +189,13 @@ export function VotingLayer({
                   {label(result.shapeId)}
                 </button>
                 <span className="vote-results__count">{t('voting.votes', { count: result.count })}</span>
-                {result.names && result.names.length > 0 && <span className="vote-results__names">{result.names.join(', ')}</span>}
+                {result.names && result.names.length > 0 && (
+                  <span className="vote-results__names" data-testid="vote-result-names">
+                    {groupNames(result.names)
+                      .map(({ name, voters }) => (voters > 1 ? t('voting.nameVoters', { name, count: voters }) : name))
+                      .join(', ')}
+                  </span>
+                )}
               </li>
             ))}
           </ol>

@@ -92,7 +92,7 @@ export function createApp({
     }),
   )
   app.use('/api/boards', documentRoutes({ access, rooms }))
-  app.use('/api/boards', votesRoutes({ storage, access, rooms }))
+  app.use('/api/boards', votesRoutes({ storage, access, rooms, votersPerAddressPerHour: config.votersPerAddressPerHour, log }))
   app.use('/api/boards', privateModeRoutes({ storage, access, rooms }))
   app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))

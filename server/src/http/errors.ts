@@ -20,6 +20,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   'creation-code-required': 401,
   'creation-code-wrong': 403,
   'too-many-attempts': 429,
+  'voter-not-issued': 403,
+  'too-many-voters': 429,
 }
 
 /** Sends an ApiError with the HTTP status its code implies. */

@@ -114,6 +114,17 @@ describe('SqliteStorage', () => {
     expect(new Set(all).size).toBe(8)
   })
 
+  it('keeps a server secret once created, across reopening, whatever later calls offer', async () => {
+    const { storage, dir } = open()
+    const first = await storage.serverSecret('voters', new Uint8Array([1, 2, 3]), 1)
+    expect([...first]).toEqual([1, 2, 3])
+    expect([...(await storage.serverSecret('voters', new Uint8Array([9]), 2))]).toEqual([1, 2, 3])
+    expect([...(await storage.serverSecret('other', new Uint8Array([7]), 2))]).toEqual([7])
+    await storage.close()
+    const { storage: reopened } = open(dir)
+    expect([...(await reopened.serverSecret('voters', new Uint8Array([4]), 3))]).toEqual([1, 2, 3])
+  })
+
   it('refuses a database written by a newer server', async () => {
     const { storage, dir } = open()
     await storage.close()

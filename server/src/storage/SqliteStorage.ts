@@ -127,6 +127,8 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     voteBallots: db.prepare<[string, string], { voter: string; name: string; shape_id: string; count: number }>(
       'SELECT voter, name, shape_id, count FROM ballots WHERE board_id = ? AND vote_id = ?',
     ),
+    insertSecret: db.prepare<[string, Uint8Array, number]>('INSERT OR IGNORE INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)'),
+    getSecret: db.prepare<[string], { value: Buffer }>('SELECT value FROM server_secrets WHERE name = ?'),
     insertKey: db.prepare<[string, string, string, number]>('INSERT INTO board_keys (board_id, role, key, created_at) VALUES (?, ?, ?, ?)'),
     getKeys: db.prepare<[string], { role: string; key: string }>('SELECT role, key FROM board_keys WHERE board_id = ?'),
     setKey: db.prepare<[string, number, string, string]>('UPDATE board_keys SET key = ?, created_at = ? WHERE board_id = ? AND role = ?'),
@@ -212,6 +214,11 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
       guard('read ballots', () => Object.fromEntries(statements.voterBallots.all(boardId, voteId, voter).map((row) => [row.shape_id, row.count]))),
     allBallots: (boardId, voteId) =>
       guard('read ballots', () => statements.voteBallots.all(boardId, voteId).map((row) => ({ voter: row.voter, name: row.name, shapeId: row.shape_id, count: row.count }))),
+    serverSecret: (name, fresh, now) =>
+      guard('read server secret', () => {
+        statements.insertSecret.run(name, blob(fresh), now)
+        return new Uint8Array(statements.getSecret.get(name)!.value)
+      }),
     putAsset: ({ id, boardId, mimeType, data, createdAt }: StoredAsset) =>
       guard('store image', () => void statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt })),
     getAsset: (id) =>

@@ -65,6 +65,12 @@ export interface Storage {
   /** Every ballot of a vote (for the tally). */
   allBallots(boardId: string, voteId: string): Promise<{ voter: string; name: string; shapeId: string; count: number }[]>
 
+  /**
+   * The server secret stored under `name`; the first call stores `fresh` and
+   * returns it, every later one (also after a restart) returns that same value.
+   */
+  serverSecret(name: string, fresh: Uint8Array, now: number): Promise<Uint8Array>
+
   putAsset(asset: StoredAsset): Promise<void>
   getAsset(id: string): Promise<StoredAsset | undefined>
 

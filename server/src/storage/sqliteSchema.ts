@@ -95,6 +95,14 @@ const MIGRATIONS: string[] = [
   INSERT INTO board_keys (board_id, role, key, created_at)
     SELECT id, 'interpreter', lower(hex(randomblob(16))), created_at FROM boards;
   `,
+  // 6: the server's own secrets, created once and kept with the data (e.g. the key that signs voter ids).
+  `
+  CREATE TABLE server_secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ]
 
 /** The schema version this server writes. */
