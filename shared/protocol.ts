@@ -55,6 +55,8 @@ export const Close = {
   boardDeleted: { code: 4410, reason: 'board-deleted', permanent: true },
   messageTooLarge: { code: 4413, reason: 'message-too-large', permanent: false },
   protocolTooOld: { code: 4426, reason: 'protocol-too-old', permanent: true },
+  /** A new private document beyond MAX_PRIVATE_DOCUMENTS_PER_BOARD: the board has as many as it may. */
+  tooManyPrivateDocuments: { code: 4429, reason: 'too-many-private-documents', permanent: true },
   serverError: { code: 4500, reason: 'server-error', permanent: false },
   loadFailed: { code: 4502, reason: 'load-failed', permanent: false },
   shuttingDown: { code: 4503, reason: 'server-shutting-down', permanent: false },

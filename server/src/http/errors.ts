@@ -20,6 +20,9 @@ const STATUS: Record<ApiErrorCode, number> = {
   'creation-code-required': 401,
   'creation-code-wrong': 403,
   'too-many-attempts': 429,
+  'too-many-boards': 429,
+  'too-many-uploads': 429,
+  'board-images-full': 413,
 }
 
 /** Sends an ApiError with the HTTP status its code implies. */
