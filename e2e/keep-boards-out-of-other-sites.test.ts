@@ -5,6 +5,8 @@
  * board loads and syncs over the websocket, notes and images work, the
  * service worker registers, and the browser reports no policy violation.
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { boardLink, createBoard, startServer, type CreatedBoard } from '../server/test-utils/startServer'
@@ -69,18 +71,23 @@ describe('a board under the security headers', () => {
   })
 
   it('refuses to be shown in a frame of another site, and still frames itself', async () => {
-    // A page of another origin that frames the home page (served by the browser itself: no network).
+    // A page of another origin (another port on this machine, so Chromium's private-network rules
+    // do not interfere) that frames the home page.
+    const other = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html')
+      res.end(`<!doctype html><iframe id="f" src="${server.url}/" width="800" height="600"></iframe>`)
+    })
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
     const context = await browser.newContext()
     try {
-      await context.route('http://other-site.example/**', (route) =>
-        route.fulfill({ contentType: 'text/html', body: `<!doctype html><iframe id="f" src="${server.url}/" width="800" height="600"></iframe>` }),
-      )
       const page = await context.newPage()
-      await page.goto('http://other-site.example/')
+      await page.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`)
       await page.waitForTimeout(2000)
       const framed = page.frames().find((frame) => frame !== page.mainFrame())
+      expect(framed).toBeDefined()
       // Blocked: the frame never gets our document (Chromium shows its error page instead).
-      expect(framed === undefined || (await framed.$('#root')) === null).toBe(true)
+      expect(framed!.url()).not.toBe(`${server.url}/`)
+      expect(await framed!.$('#root')).toBeNull()
 
       // Our own page may frame itself ('self').
       const own = await context.newPage()
@@ -99,6 +106,7 @@ describe('a board under the security headers', () => {
       )
     } finally {
       await context.close()
+      other.close()
     }
   })
 })
