@@ -34,7 +34,7 @@ async function upload(server: TestServer, board: CreatedBoard, opts: { address?:
   const res = await fetch(`${server.url}/api/boards/${board.id}/assets`, {
     method: 'POST',
     headers: { 'content-type': 'image/png', ...bearer(board.keys.participant), ...from(opts.address ?? '198.51.100.1') },
-    body: opts.bytes ?? PNG,
+    body: new Uint8Array(opts.bytes ?? PNG),
   })
   const body = (await res.json()) as Partial<ApiError> & Partial<UploadedAsset>
   return { status: res.status, code: body.error?.code, src: body.src, retryAfter: res.headers.get('retry-after') }
