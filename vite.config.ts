@@ -10,7 +10,7 @@ import { defineConfig, type Plugin } from 'vite'
 // The client lives in client/; the build lands in dist/client, which the server serves.
 export default defineConfig({
   root: 'client',
-  plugins: [react(), serviceWorkerPlugin(), contentSecurityPolicyPlugin(), precompressPlugin()],
+  plugins: [react(), serviceWorkerPlugin(), precompressPlugin()],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
@@ -64,36 +64,8 @@ function serviceWorkerPlugin(): Plugin {
   }
 }
 
-/**
- * Content-Security-Policy for production pages: the app only talks to its own
- * origin (fonts, icons, translations and images included), so a stray request
- * elsewhere, e.g. a library's analytics call, is blocked by the browser.
- * That includes frames: a pasted YouTube or Figma link would otherwise make every participant's
- * browser call that site (the board stays usable; the embed shows as blocked).
- */
-function contentSecurityPolicyPlugin(): Plugin {
-  const policy = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self' data: blob:",
-    "worker-src 'self' blob:",
-    "frame-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-  ].join('; ')
-  return {
-    name: 'workshop-whiteboard-csp',
-    apply: 'build',
-    transformIndexHtml() {
-      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head' }]
-    },
-  }
-}
+// The Content-Security-Policy is a response header sent by the server (server/src/http/securityHeaders.ts),
+// not a <meta> tag: a tag cannot say frame-ancestors, and the header covers every response, not only index.html.
 
 /** Build files worth compressing (fonts and images are compressed already; index.html is sent by the server's shell route). */
 const COMPRESSIBLE = /\.(js|css|svg|json|txt)$/

@@ -47,6 +47,9 @@ export type ApiErrorCode =
   | 'too-many-attempts'
   | 'voter-not-issued'
   | 'too-many-voters'
+  | 'too-many-boards'
+  | 'too-many-uploads'
+  | 'board-images-full'
 
 /** Body of every non-2xx JSON response. */
 export interface ApiError {
@@ -89,14 +92,48 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/**
+ * Emoji tag sequences (the flags of England, Scotland, Wales: a black flag,
+ * tag letters, a cancel tag) are the one legitimate use of the invisible tag
+ * characters; they are taken out before the check below.
+ */
+const EMOJI_TAG_SEQUENCE = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu
+
+/**
+ * Characters a board title may not contain: control characters (C0, DEL, C1:
+ * newlines and tabs included, a title is one line), lone surrogates, line and
+ * paragraph separators, and invisible formatting characters (Unicode `Cf`:
+ * bidi embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069,
+ * zero-width space, word joiner, BOM, soft hyphen, tags…) plus the Hangul
+ * fillers that render as blank letters. A title is shown in lists, tabs and
+ * share dialogs: a right-to-left override there makes `gpj.exe` read as
+ * `exe.jpg`, and invisible characters make two boards look the same.
+ * Allowed `Cf`: ZWNJ and ZWJ (U+200C, U+200D: emoji sequences, Persian and
+ * Indic scripts) and the directional marks LRM, RLM and ALM (U+200E, U+200F,
+ * U+061C: needed in right-to-left text, and they override nothing).
+ */
+const FORBIDDEN_TITLE_CHARACTER = /(?![\u200C-\u200F\u061C])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]/u
+
+/** Why a title is refused, or undefined when it is fine (also for the client's form, before it sends). */
+export function titleProblem(value: string): 'empty' | 'too-long' | 'characters' | undefined {
+  const title = value.trim()
+  if (title.length === 0) return 'empty'
+  if (title.length > MAX_TITLE_LENGTH) return 'too-long'
+  if (FORBIDDEN_TITLE_CHARACTER.test(title.replace(EMOJI_TAG_SEQUENCE, ''))) return 'characters'
+  return undefined
+}
+
 function parseTitle(value: unknown): Result<string, ApiError> {
   if (typeof value !== 'string') return err(apiError('invalid-field', 'title must be a string', 'title'))
-  const title = value.trim()
-  if (title.length === 0) return err(apiError('invalid-field', 'title must not be empty', 'title'))
-  if (title.length > MAX_TITLE_LENGTH) {
-    return err(apiError('invalid-field', `title must be at most ${MAX_TITLE_LENGTH} characters`, 'title'))
+  switch (titleProblem(value)) {
+    case 'empty':
+      return err(apiError('invalid-field', 'title must not be empty', 'title'))
+    case 'too-long':
+      return err(apiError('invalid-field', `title must be at most ${MAX_TITLE_LENGTH} characters`, 'title'))
+    case 'characters':
+      return err(apiError('invalid-field', 'title must not contain control characters, bidirectional overrides or invisible formatting characters', 'title'))
   }
-  return ok(title)
+  return ok(value.trim())
 }
 
 function unknownFields(body: Record<string, unknown>, allowed: string[]): ApiError | undefined {

@@ -88,6 +88,8 @@ export const Close = {
   protocolTooOld: { code: 4426, reason: 'protocol-too-old', permanent: true },
   /** More document updates per second than MAX_UPDATES_PER_SECOND allows; the client reconnects and resyncs. */
   tooManyUpdates: { code: 4429, reason: 'too-many-updates', permanent: false },
+  /** A new private document beyond MAX_PRIVATE_DOCUMENTS_PER_BOARD: the board has as many as it may. */
+  tooManyPrivateDocuments: { code: 4430, reason: 'too-many-private-documents', permanent: true },
   serverError: { code: 4500, reason: 'server-error', permanent: false },
   loadFailed: { code: 4502, reason: 'load-failed', permanent: false },
   shuttingDown: { code: 4503, reason: 'server-shutting-down', permanent: false },

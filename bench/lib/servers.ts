@@ -72,6 +72,10 @@ export async function startServer(kind: ServerKind, opts: StartOptions = {}): Pr
     NODE_ENV: 'production',
     // The bench creates its boards through the API: creation stays open whatever the shell has set.
     BOARD_CREATION_CODE: '',
+    // Hundreds of boards from 127.0.0.1 in a minute: the per-address creation and upload rates would refuse them.
+    BOARDS_PER_HOUR_PER_ADDRESS: '0',
+    UPLOADS_PER_HOUR_PER_ADDRESS: '0',
+    UPLOADS_PER_HOUR_PER_BOARD: '0',
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...(opts.roomIdleMs !== undefined ? { ROOM_IDLE_MS: String(opts.roomIdleMs) } : {}),
     ...(opts.extraEnv ?? {}),

@@ -68,12 +68,29 @@ describe('config', () => {
     })
   })
 
+  it('accepts frame ancestors as CSP sources only', () => {
+    const ancestors = (value: string) => {
+      const config = loadConfig({ FRAME_ANCESTORS: value })
+      return config.ok ? config.value.frameAncestors : { error: config.error }
+    }
+    expect(ancestors("'self'")).toEqual(["'self'"])
+    expect(ancestors("'self' https://intranet.example.org https://*.gemeente.nl:8443")).toEqual(["'self'", 'https://intranet.example.org', 'https://*.gemeente.nl:8443'])
+    expect(ancestors("'none'")).toEqual(["'none'"])
+    // A value that would add a directive (or anything else) to the header is refused.
+    expect(ancestors("'self'; script-src *")).toEqual({ error: expect.stringMatching(/^Invalid FRAME_ANCESTORS/) })
+    expect(ancestors("'none' 'self'")).toEqual({ error: expect.stringMatching(/^Invalid FRAME_ANCESTORS/) })
+    const defaults = loadConfig({})
+    expect(defaults.ok && defaults.value).toMatchObject({ frameAncestors: ["'self'"], boardsPerHourPerAddress: 30, maxPrivateDocumentsPerBoard: 1000 })
+  })
+
   it('documents every variable', () => {
     expect(CONFIG_FIELDS.map((field) => field.name)).toEqual([
       'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TLDRAW_LICENSE_KEY', 'BOARD_CREATION_CODE', 'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES',
       'ROOM_IDLE_MS', 'COMPACT_AFTER_UPDATES', 'MAX_ASSET_BYTES', 'MAX_BOARD_BYTES', 'MAX_UPDATES_PER_SECOND', 'SQLITE_SYNCHRONOUS', 'LOG_LEVEL',
       'MAX_PRESENCE_STATE_BYTES', 'MAX_PRESENCE_CLIENTS_PER_SOCKET', 'MAX_PRESENCE_ENTRIES_PER_FRAME',
       'VOTERS_PER_ADDRESS_PER_HOUR',
+      'BOARDS_PER_HOUR_PER_ADDRESS', 'MAX_IMAGES_PER_BOARD', 'MAX_IMAGE_BYTES_PER_BOARD', 'UPLOADS_PER_HOUR_PER_BOARD',
+      'UPLOADS_PER_HOUR_PER_ADDRESS', 'UNUSED_IMAGE_GRACE_MS', 'MAX_PRIVATE_DOCUMENTS_PER_BOARD', 'FRAME_ANCESTORS',
     ])
     for (const field of CONFIG_FIELDS) expect(field.description.length).toBeGreaterThan(10)
   })

@@ -37,6 +37,22 @@ export interface Config {
   maxPresenceEntriesPerFrame: number
   /** New voter ids one address may be issued per board and hour (shared office networks count as one address). */
   votersPerAddressPerHour: number
+  /** Boards one address may create per hour; 0: no limit. */
+  boardsPerHourPerAddress: number
+  /** Images one board may hold (count); 0: no limit. */
+  maxImagesPerBoard: number
+  /** Bytes of images one board may hold; 0: no limit. */
+  maxImageBytesPerBoard: number
+  /** Image uploads one board accepts per hour; 0: no limit. */
+  uploadsPerHourPerBoard: number
+  /** Image uploads one address may make per hour; 0: no limit. */
+  uploadsPerHourPerAddress: number
+  /** How old an image no document refers to must be before it is deleted. */
+  unusedImageGraceMs: number
+  /** Private documents (private mode) one board may have; 0: no limit. */
+  maxPrivateDocumentsPerBoard: number
+  /** Origins allowed to frame the app (CSP frame-ancestors); ["'self'"] by default. */
+  frameAncestors: string[]
 }
 
 type Parser<T> = (raw: string) => Result<T, string>
@@ -101,6 +117,24 @@ const optionalUrl: Parser<string | null> = (raw) => {
   }
 }
 
+/**
+ * CSP `frame-ancestors` sources: `'self'`, `'none'` or space-separated
+ * origins (`https://intranet.example.org`). Anything else is refused: the value
+ * ends up in a response header, so it must not smuggle in another directive.
+ */
+const frameAncestorList: Parser<string[]> = (raw) => {
+  const parts = raw.trim().split(/\s+/).filter(Boolean)
+  if (parts.length === 0) return err("must name at least one source, e.g. 'self'")
+  for (const part of parts) {
+    if (part === "'self'" || part === "'none'") continue
+    if (!/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(part)) {
+      return err(`must be 'self', 'none' or origins such as https://intranet.example.org separated by spaces, got "${part}"`)
+    }
+  }
+  if (parts.includes("'none'") && parts.length > 1) return err("'none' cannot be combined with other sources")
+  return ok(parts)
+}
+
 // Declared as a tuple of fields so each parser is checked against its Config key.
 const FIELDS = [
   // The TCP port for HTTP and websockets together; 0 picks a free port (tests).
@@ -148,6 +182,20 @@ const FIELDS = [
   // one room; each browser counts once (reloads keep their voter), and the facilitator sees
   // voters next to people present, so ids minted within the limit are visible, not hidden.
   { key: 'votersPerAddressPerHour', name: 'VOTERS_PER_ADDRESS_PER_HOUR', default: '60', description: 'New voter ids (one per browser) issued per board to one network address within an hour; beyond it 429 too-many-voters. Raise it when more people than this vote from one shared network (an IPv6 /64 counts as one address).', parse: integer(1) },
+  // An organiser preparing a series of workshops makes a handful of boards an hour; a script made 272/s.
+  { key: 'boardsPerHourPerAddress', name: 'BOARDS_PER_HOUR_PER_ADDRESS', default: '30', description: 'Boards one address (an IPv6 address with its /64) may create per hour; more are refused with 429 too-many-boards. 0: no limit.', parse: integer(0) },
+  // A workshop board with photos of flip-charts holds tens of images; 500 leaves room and bounds the disk.
+  { key: 'maxImagesPerBoard', name: 'MAX_IMAGES_PER_BOARD', default: '500', description: 'Images one board may hold; more are refused with 413 board-images-full. 0: no limit.', parse: integer(0) },
+  { key: 'maxImageBytesPerBoard', name: 'MAX_IMAGE_BYTES_PER_BOARD', default: String(500 * MiB), description: 'Bytes of images one board may hold; more are refused with 413 board-images-full. 0: no limit.', parse: integer(0) },
+  // A room pasting photos in a busy minute stays well under; one key flooding the disk does not.
+  { key: 'uploadsPerHourPerBoard', name: 'UPLOADS_PER_HOUR_PER_BOARD', default: '200', description: 'Image uploads one board accepts per hour; more are refused with 429 too-many-uploads. 0: no limit.', parse: integer(0) },
+  { key: 'uploadsPerHourPerAddress', name: 'UPLOADS_PER_HOUR_PER_ADDRESS', default: '200', description: 'Image uploads one address (an IPv6 address with its /64) may make per hour, over all boards; more are refused with 429 too-many-uploads. 0: no limit.', parse: integer(0) },
+  // Undo, a redo after a reload and offline browsers bring a removed image back within a working day.
+  { key: 'unusedImageGraceMs', name: 'UNUSED_IMAGE_GRACE_MS', default: String(24 * 60 * 60 * 1000), description: 'Milliseconds after its upload an image that no document of its board refers to any more is deleted (default 24 hours, so undo and offline browsers can still bring it back).', parse: integer(100) },
+  // One per participant's browser; a municipality's biggest sessions have a few hundred people.
+  { key: 'maxPrivateDocumentsPerBoard', name: 'MAX_PRIVATE_DOCUMENTS_PER_BOARD', default: '1000', description: 'Private documents (one per participant browser, private mode) one board may have; a new one beyond it is closed with 4430 too-many-private-documents. 0: no limit.', parse: integer(0) },
+  // Sent as CSP frame-ancestors and X-Frame-Options: who may show the app inside a frame.
+  { key: 'frameAncestors', name: 'FRAME_ANCESTORS', default: "'self'", description: "Who may show the app in a frame (CSP frame-ancestors): 'self', 'none', or origins such as https://intranet.example.org separated by spaces.", parse: frameAncestorList },
 ] as const satisfies readonly Field<keyof Config>[]
 
 /** The configuration table as data (for README and docs): name, default, description. */

@@ -8,8 +8,12 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { closeReasonFor, createBoardAccess } from './access/boardAccess'
 import { createDocumentGuard } from './access/documentRules'
+import { createPrivateDocumentQuota } from './access/privateDocumentQuota'
+import { canEditContent } from '../../shared/access'
+import { Close } from '../../shared/protocol'
 import { parseDocName } from '../../shared/privateMode'
 import type { Config } from './config'
+import { createUnusedImageSweeper } from './boards/unusedImages'
 import { createApp } from './http/createApp'
 import { createIdleCollector } from './idleGc'
 import type { Logger } from './log'
@@ -44,10 +48,21 @@ export async function startServer(
   if (!templates.ok) throw new Error(`broken template: ${templates.error}`)
   storage ??= openSqliteStorage(config.dataDir, { synchronous: config.sqliteSynchronous })
   const access = createBoardAccess(storage)
-  const rooms = new RoomManager({
-    admit: async (boardId, key) => {
+  const privateDocuments = createPrivateDocumentQuota({
+    limit: config.maxPrivateDocumentsPerBoard,
+    storedOwners: (boardId) => storage.privateOwners(boardId),
+    loadedDocuments: () => rooms.loadedDocuments(),
+  })
+  const rooms: RoomManager = new RoomManager({
+    admit: async (boardId, key, docName) => {
       const check = await access.check(boardId, key)
-      return check.kind === 'granted' ? check : { kind: 'denied', reason: closeReasonFor(check) }
+      if (check.kind !== 'granted') return { kind: 'denied', reason: closeReasonFor(check) }
+      // A new private document beyond the board's limit (a viewer's is refused by the room manager).
+      const { owner } = parseDocName(docName)
+      if (owner !== undefined && canEditContent(check.role) && !(await privateDocuments.admit(boardId, owner))) {
+        return { kind: 'denied', reason: Close.tooManyPrivateDocuments }
+      }
+      return check
     },
     // Every document has its rules; a private document only ever holds its owner's own (valid) notes.
     createWriteGuard: (doc, docName) => {
@@ -88,6 +103,9 @@ export async function startServer(
     (phase, ms, trimmed) => log.debug('idle: collected garbage', { phase, ms, trimmed }),
   )
   const app = createApp({ config, storage, access, rooms, log, clientDir: CLIENT_DIR, templates: templates.value })
+  // Images no document refers to any more, older than the grace period, are deleted (boards/unusedImages.ts).
+  const unusedImages = createUnusedImageSweeper({ storage, rooms, graceMs: config.unusedImageGraceMs, log })
+  unusedImages.start()
   const server = http.createServer(app)
   const stopSync = attachSync(server, rooms, { maxMessageBytes: config.maxMessageBytes, log })
 
@@ -106,6 +124,7 @@ export async function startServer(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       idle.stop()
+      await unusedImages.stop()
       await rooms.shutdown()
       await stopSync()
       server.closeAllConnections()

@@ -94,6 +94,17 @@ export interface SpawnedServer {
 }
 
 /**
+ * Every test server comes from 127.0.0.1 and many create dozens of boards and
+ * images: the per-address and per-board rates are off (0) unless a test sets
+ * them (server/test/quotas.test.ts does). Production defaults are in config.ts.
+ */
+export const GENEROUS_QUOTAS: Record<string, string> = {
+  BOARDS_PER_HOUR_PER_ADDRESS: '0',
+  UPLOADS_PER_HOUR_PER_BOARD: '0',
+  UPLOADS_PER_HOUR_PER_ADDRESS: '0',
+}
+
+/**
  * Spawns `node --import tsx server/src/main.ts` on 127.0.0.1 (port 0 lets the
  * kernel choose) and waits for its "listening" line. The one place tests start
  * a server process; startServer and the fault tests' fixed-port server build on it.
@@ -102,7 +113,7 @@ export async function spawnServerProcess(opts: { dataDir: string; port: number; 
   const proc = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
     cwd: REPO_ROOT,
     // Open to board creation unless a test asks for an organiser code, whatever the developer's shell has set.
-    env: { ...process.env, LOG_LEVEL: 'warn', BOARD_CREATION_CODE: '', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', DATA_DIR: opts.dataDir },
+    env: { ...process.env, LOG_LEVEL: 'warn', BOARD_CREATION_CODE: '', ...GENEROUS_QUOTAS, ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', DATA_DIR: opts.dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.add(proc)

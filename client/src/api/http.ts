@@ -3,7 +3,7 @@
  * server's `ApiError` (code, field) or a network failure, never a throw.
  */
 import { isBoardKey, isRole, ROLES, type BoardKeys, type Role } from '../../../shared/access'
-import { BOARD_CREATION_CODE_HEADER, type ApiError, type ApiErrorCode, type BoardAccess, type BoardMeta, type ClientConfig, type UploadedAsset } from '../../../shared/api'
+import { BOARD_CREATION_CODE_HEADER, type ApiError, type ApiErrorCode, type BoardAccess, type BoardMeta, type ClientConfig, type UploadedAsset, titleProblem } from '../../../shared/api'
 import { isBoardId } from '../../../shared/boardId'
 import { isLanguage, type Language } from '../../../shared/languages'
 import { err, ok, type Result } from '../../../shared/result'
@@ -11,8 +11,17 @@ import { parseTemplatePreview, type TemplatePreview } from '../../../shared/temp
 import type { TemplateSummary, TemplateSummaryTexts } from '../../../shared/templates'
 import type { BallotBody, BallotRefusal, MyVotes, StartVoteBody, Vote } from '../../../shared/voting'
 
-/** A failed call: an error the server named, or no answer at all. */
-export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: string }
+/**
+ * A failed call: an error the server named, or no answer at all. `problem`
+ * says why a title was refused when the client's own check (the shared
+ * validator, before anything is sent) found it.
+ */
+export type CallError = { code: ApiErrorCode | 'network' | 'unknown'; field?: string; problem?: 'characters' }
+
+/** A title the server would refuse for its characters never leaves the browser; the form names the problem. */
+function titleRefusal(title: string): Result<never, CallError> | undefined {
+  return titleProblem(title) === 'characters' ? err({ code: 'invalid-field', field: 'title', problem: 'characters' }) : undefined
+}
 
 const API_ERROR_CODES: readonly string[] = [
   'invalid-json',
@@ -29,6 +38,9 @@ const API_ERROR_CODES: readonly string[] = [
   'too-many-attempts',
   'voter-not-issued',
   'too-many-voters',
+  'too-many-boards',
+  'too-many-uploads',
+  'board-images-full',
 ] satisfies ApiErrorCode[]
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -162,6 +174,8 @@ export async function getBoard(id: string, key: string): Promise<Result<BoardAcc
 
 /** Creates a board, with the organiser code when the server asks for one; the answer carries the keys of its links. */
 export async function createBoard(title: string, language: Language, template?: string, creationCode?: string): Promise<Result<BoardAccess, CallError>> {
+  const refused = titleRefusal(title)
+  if (refused) return refused
   const body = template === undefined ? { title, language } : { title, language, template }
   const request = json(body)
   if (creationCode) request.headers = { ...request.headers, [BOARD_CREATION_CODE_HEADER]: creationCode }
@@ -195,6 +209,8 @@ export async function getTemplateFiles(id: string): Promise<Result<TemplateFiles
 }
 
 export async function renameBoard(id: string, key: string, title: string): Promise<Result<BoardMeta, CallError>> {
+  const refused = titleRefusal(title)
+  if (refused) return refused
   return expectBoard(await call(`/api/boards/${id}`, withKey(key, { method: 'PATCH', ...json({ title }) })))
 }
 

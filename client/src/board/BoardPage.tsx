@@ -5,6 +5,7 @@ import { canEditContent, keyFromFragment, type Role } from '../../../shared/acce
 import type { BoardAccess } from '../../../shared/api'
 import type { CloseName } from '../../../shared/protocol'
 import { licenceIsMissing, useClientConfig } from '../api/clientConfig'
+import { errorMessage } from '../api/errorMessage'
 import { getBoard } from '../api/http'
 import { knownBoard, rememberBoard, updateKnownBoard } from '../home/knownBoards'
 import { ShareDialog } from '../share/ShareDialog'
@@ -173,7 +174,8 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
   const metaKnown = meta.kind !== 'loading'
   useEffect(() => {
     if (!metaKnown || role !== 'participant') return
-    const next = new PrivateDocument(boardId, boardKey)
+    // The board has as many private documents as the server allows: private notes stay in this browser.
+    const next = new PrivateDocument(boardId, boardKey, () => toasts.show(t('board.privateRefused')))
     window.__privateDoc = next
     setPrivateDoc(next)
     return () => {
@@ -195,6 +197,8 @@ function BoardWithKey({ boardId, boardKey, fromLink }: { boardId: string; boardK
       if (problem.kind === 'too-large') {
         showToast(t('board.uploadTooLarge', { size: formatBytes(problem.size, lng), max: formatBytes(problem.max, lng) }))
       } else if (problem.kind === 'type') showToast(t('board.uploadType'))
+      // The board's image limits: the server's refusal says which, in the reader's language.
+      else if (problem.error.code === 'too-many-uploads' || problem.error.code === 'board-images-full') showToast(errorMessage(t, problem.error))
       else showToast(t('board.uploadFailed'))
     },
     [i18n, showToast, t],

@@ -11,7 +11,7 @@ import * as Y from 'yjs'
 import { KEY_PARAM } from '../../../shared/access'
 import { PRIVATE_PARAM } from '../../../shared/privateMode'
 import { browserSecret } from '../user/identity'
-import { closeReasonByCode, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
+import { Close, closeReasonByCode, MessageType, PROTOCOL_VERSION } from '../../../shared/protocol'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
 import { websocketBase } from './BoardConnection'
 
@@ -25,7 +25,11 @@ export class PrivateDocument {
   readonly provider: WebsocketProvider
   private readonly persistence: IndexeddbPersistence | null
 
-  constructor(boardId: string, key: string) {
+  /** True once the server refused this document (the board has as many private documents as it may). */
+  refused = false
+
+  /** `onRefused`: the server closed it with too-many-private-documents (once). */
+  constructor(boardId: string, key: string, onRefused?: () => void) {
     const secret = privateSecret(boardId)
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-private-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
@@ -38,6 +42,11 @@ export class PrivateDocument {
     })
     // Our Status notices (hello, storage) matter for the board's connection, not this one.
     this.provider.messageHandlers[MessageType.Status] = () => {}
+    this.provider.on('connection-close', (event) => {
+      if (event?.code !== Close.tooManyPrivateDocuments.code || this.refused) return
+      this.refused = true
+      onRefused?.()
+    })
   }
 
   destroy(): void {

@@ -4,11 +4,12 @@
  * one of its links (the home page lists the boards this browser knows).
  * Creating may need the organiser code (BOARD_CREATION_CODE); nothing else does.
  */
-import express, { Router } from 'express'
+import express, { Router, type RequestHandler, type Response } from 'express'
 import { isRole, shareableRoles, type BoardKeys, type Role } from '../../../shared/access'
 import { apiError, parseCreateBoard, parseRenameBoard, type BoardAccess, type BoardMeta } from '../../../shared/api'
 import { newBoardKeys, type BoardAccessControl } from '../access/boardAccess'
 import type { CreationGate } from '../access/creationCode'
+import { createRateLimiter, requestAddress, retryAfterSeconds, type RateLimiter } from '../access/rateLimit'
 import { newBoardId } from '../boards/ids'
 import { FIRST_PAGE_ID, seedBoardSnapshot } from '../boards/seedBoard'
 import type { TemplateCatalog } from '../templates/loadTemplates'
@@ -27,6 +28,8 @@ export interface BoardsRoutesDeps {
   templates: TemplateCatalog
   /** Whether creating a board needs the organiser code. */
   creation: CreationGate
+  /** Boards per address per hour (BOARDS_PER_HOUR_PER_ADDRESS); counts boards actually created. */
+  creationRate?: RateLimiter
   log: Logger
   /** Disconnects a deleted board's clients and drops its room. */
   closeBoard(boardId: string): void
@@ -41,7 +44,17 @@ function visibleKeys(keys: Record<Role, string>, role: Role): BoardKeys {
 }
 
 /** Routes under /api/boards. */
-export function boardsRoutes({ storage, access, templates, creation, log, closeBoard, revokeKey, now = Date.now }: BoardsRoutesDeps): Router {
+export function boardsRoutes({
+  storage,
+  access,
+  templates,
+  creation,
+  creationRate = createRateLimiter({ limit: 0, windowMs: 1 }),
+  log,
+  closeBoard,
+  revokeKey,
+  now = Date.now,
+}: BoardsRoutesDeps): Router {
   const router = Router()
   // Only on the routes with a body, so other requests (image uploads) pass through untouched.
   const json = express.json({ limit: '16kb' })
@@ -52,10 +65,26 @@ export function boardsRoutes({ storage, access, templates, creation, log, closeB
     return board && keys ? { board, role, keys: visibleKeys(keys, role) } : undefined
   }
 
+  const tooManyBoards = (res: Response, retryAfterMs: number) => {
+    res.set('Retry-After', retryAfterSeconds(retryAfterMs))
+    sendError(res, apiError('too-many-boards', 'this address has created as many boards as it may this hour; try again later'))
+  }
+  // An address that used up its boards for the hour is refused before its body is read.
+  const creationRateOpen: RequestHandler = (req, res, next) => {
+    const check = creationRate.peek(requestAddress(req))
+    return check.ok ? next() : tooManyBoards(res, check.retryAfterMs)
+  }
+
   // The code is checked before the body is read: a refused request costs no parsing.
-  router.post('/', requireCreationCode(creation, log), json, async (req, res) => {
+  router.post('/', requireCreationCode(creation, log), creationRateOpen, json, async (req, res) => {
     const parsed = parseCreateBoard(req.body, templates.ids())
     if (!parsed.ok) return sendError(res, parsed.error)
+    // Only a board that will be created counts (a typo in the form costs nothing).
+    const counted = creationRate.take(requestAddress(req))
+    if (!counted.ok) {
+      log.warn('board creation: address reached its hourly limit', { address: requestAddress(req) })
+      return tooManyBoards(res, counted.retryAfterMs)
+    }
     const { title, language, template: templateId } = parsed.value
     const time = now()
     const board: BoardMeta = { id: newBoardId(), title, language, createdAt: time, updatedAt: time }

@@ -4,6 +4,7 @@ import { ASSET_MIME_TYPES, type ClientConfig } from '../../../shared/api'
 import type * as Y from 'yjs'
 import type { BoardAccessControl } from '../access/boardAccess'
 import { createCreationGate } from '../access/creationCode'
+import { createAddressRateLimiter, createRateLimiter } from '../access/rateLimit'
 import type { Config } from '../config'
 import type { Logger } from '../log'
 import type { DerivedState, RoomStats } from '../room/RoomManager'
@@ -14,9 +15,12 @@ import { boardsRoutes } from './boardsRoutes'
 import { clientRoutes } from './clientRoutes'
 import { documentRoutes } from './documentRoutes'
 import { errorHandler, notFound } from './errors'
+import { securityHeaders } from './securityHeaders'
 import { templatesRoutes } from './templatesRoutes'
 import { privateModeRoutes } from './privateModeRoutes'
 import { votesRoutes } from './votesRoutes'
+
+const HOUR_MS = 60 * 60_000
 
 /** Everything the HTTP layer depends on. */
 export interface AppDeps {
@@ -38,7 +42,7 @@ export interface AppDeps {
   /** Validated templates boards can be created from (none by default). */
   templates?: TemplateCatalog
   startedAt?: number
-  /** Clock for counting wrong organiser codes (tests move it instead of waiting). */
+  /** Clock for counting wrong organiser codes and hourly limits (tests move it instead of waiting). */
   now?: () => number
 }
 
@@ -57,6 +61,7 @@ export function createApp({
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', 'loopback')
+  app.use(securityHeaders({ frameAncestors: config.frameAncestors, publicUrl: config.publicUrl }))
 
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ ok: true, ...rooms.stats(), uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) })
@@ -86,6 +91,7 @@ export function createApp({
       access,
       templates,
       creation,
+      creationRate: createAddressRateLimiter({ limit: config.boardsPerHourPerAddress, windowMs: HOUR_MS, now }),
       log,
       closeBoard: (id) => rooms.closeBoard(id),
       revokeKey: (id, key) => rooms.revokeKey(id, key),
@@ -94,7 +100,18 @@ export function createApp({
   app.use('/api/boards', documentRoutes({ access, rooms }))
   app.use('/api/boards', votesRoutes({ storage, access, rooms, votersPerAddressPerHour: config.votersPerAddressPerHour, log }))
   app.use('/api/boards', privateModeRoutes({ storage, access, rooms }))
-  app.use('/api', assetsRoutes({ storage, access, maxAssetBytes: config.maxAssetBytes }))
+  app.use(
+    '/api',
+    assetsRoutes({
+      storage,
+      access,
+      maxAssetBytes: config.maxAssetBytes,
+      quota: { maxCount: config.maxImagesPerBoard, maxBytes: config.maxImageBytesPerBoard },
+      boardRate: createRateLimiter({ limit: config.uploadsPerHourPerBoard, windowMs: HOUR_MS, now }),
+      addressRate: createAddressRateLimiter({ limit: config.uploadsPerHourPerAddress, windowMs: HOUR_MS, now }),
+      log,
+    }),
+  )
   app.use('/api', (_req, res) => notFound(res, 'no such API endpoint'))
   app.use(clientRoutes(clientDir))
   app.use(errorHandler(log))

@@ -22,6 +22,9 @@ const STATUS: Record<ApiErrorCode, number> = {
   'too-many-attempts': 429,
   'voter-not-issued': 403,
   'too-many-voters': 429,
+  'too-many-boards': 429,
+  'too-many-uploads': 429,
+  'board-images-full': 413,
 }
 
 /** Sends an ApiError with the HTTP status its code implies. */

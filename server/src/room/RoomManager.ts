@@ -25,8 +25,8 @@ export type Admission = { kind: 'granted'; role: Role } | { kind: 'denied'; reas
 
 /** Dependencies and limits of the room manager. */
 export interface RoomManagerOptions {
-  /** Decides whether `key` opens `boardId`, and as whom. Runs before the board is loaded. */
-  admit(boardId: string, key: string | null): Promise<Admission>
+  /** Decides whether `key` opens `boardId` (its document `docName`), and as whom. Runs before the board is loaded. */
+  admit(boardId: string, key: string | null, docName: string): Promise<Admission>
   /** Rules about what each role may change in a room (see WriteGuard); per document name. */
   createWriteGuard?: (doc: Y.Doc, docName: string) => WriteGuard | undefined
   /** The board a document name belongs to (default: the name itself). */
@@ -124,7 +124,7 @@ export class RoomManager {
     const docName = options.docName ?? boardId
     const session: Session = { boardId, docName, key, role: undefined, hello: options.hello ?? false, greeted: false, room: undefined, pending: [], pendingBytes: 0 }
     this.sessions.set(socket, session)
-    void this.options.admit(boardId, key).then(
+    void this.options.admit(boardId, key, docName).then(
       (admission) => {
         if (!this.isWaiting(socket, session)) return
         if (admission.kind === 'denied') return this.reject(socket, admission.reason)

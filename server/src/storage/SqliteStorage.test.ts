@@ -104,6 +104,8 @@ describe('SqliteStorage', () => {
     for (const { name } of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all()) {
       if (!v1.has(name)) db.exec(`DROP TABLE ${name}`)
     }
+    // ... and the columns later versions added to them.
+    db.exec('DROP INDEX assets_created_at; ALTER TABLE assets DROP COLUMN size; ALTER TABLE boards DROP COLUMN assets_checked_at')
     db.exec('UPDATE schema_version SET version = 1')
     db.close()
     const { storage: upgraded } = open(dir)
@@ -123,6 +125,67 @@ describe('SqliteStorage', () => {
     await storage.close()
     const { storage: reopened } = open(dir)
     expect([...(await reopened.serverSecret('voters', new Uint8Array([4]), 3))]).toEqual([1, 2, 3])
+  })
+
+  it('stores an image only while the board stays within its quota, checked in the same transaction', async () => {
+    const { storage } = open()
+    const b = board('quota')
+    await storage.createBoard(b, new Uint8Array([0, 0]), newBoardKeys())
+    const image = (n: number, bytes: number) => ({ id: `img${n}`.padEnd(22, 'x'), boardId: b.id, mimeType: 'image/png', data: new Uint8Array(bytes), createdAt: n })
+    expect(await storage.putAsset(image(1, 40), { maxCount: 3, maxBytes: 100 })).toBe('stored')
+    expect(await storage.putAsset(image(2, 40), { maxCount: 3, maxBytes: 100 })).toBe('stored')
+    expect(await storage.putAsset(image(3, 40), { maxCount: 3, maxBytes: 100 })).toBe('full') // 120 bytes
+    expect(await storage.putAsset(image(4, 20), { maxCount: 3, maxBytes: 100 })).toBe('stored')
+    expect(await storage.putAsset(image(5, 1), { maxCount: 3, maxBytes: 0 })).toBe('full') // a fourth image
+    expect(await storage.putAsset(image(6, 1))).toBe('stored') // no quota
+    expect(await storage.assetUsage(b.id)).toEqual({ count: 4, bytes: 101 })
+    expect(await storage.getAsset(image(3, 0).id)).toBeUndefined()
+  })
+
+  it('finds boards whose images are worth checking, and deletes only the board\'s own images', async () => {
+    const { storage } = open()
+    const GRACE = 100
+    const a = board('checkA', 10)
+    const b = board('checkB', 10)
+    for (const x of [a, b]) await storage.createBoard(x, new Uint8Array([0, 0]), newBoardKeys())
+    const put = (boardId: string, n: number, createdAt: number) =>
+      storage.putAsset({ id: `${boardId.slice(0, 6)}${n}`.padEnd(22, 'y'), boardId, mimeType: 'image/png', data: new Uint8Array(3), createdAt })
+    await put(a.id, 1, 50)
+    await put(a.id, 2, 180)
+    await put(b.id, 1, 190)
+    // At 200 only a's first image is old enough (uploaded before 200 - GRACE).
+    expect(await storage.boardsWithAssetsToCheck(200 - GRACE, GRACE, 10)).toEqual([a.id])
+    expect(await storage.assetIdsBefore(a.id, 200 - GRACE)).toEqual([`${a.id.slice(0, 6)}1`.padEnd(22, 'y')])
+    await storage.markAssetsChecked(a.id, 200)
+    // Unchanged since the check and nothing new crossed the cutoff: not again.
+    expect(await storage.boardsWithAssetsToCheck(200 - GRACE, GRACE, 10)).toEqual([])
+    // Later, a's second image and b's image have become old enough.
+    expect((await storage.boardsWithAssetsToCheck(300 - GRACE, GRACE, 10)).sort()).toEqual([a.id, b.id].sort())
+    await storage.markAssetsChecked(a.id, 300)
+    await storage.markAssetsChecked(b.id, 300)
+    expect(await storage.boardsWithAssetsToCheck(300 - GRACE, GRACE, 10)).toEqual([])
+    // A change to the board (a reference may have gone) makes it worth a look again.
+    await storage.appendUpdate(b.id, update('edit'), 310)
+    expect(await storage.boardsWithAssetsToCheck(320 - GRACE, GRACE, 10)).toEqual([b.id])
+    // Deleting names the board: another board's image is never touched.
+    expect(await storage.deleteAssets(b.id, [`${a.id.slice(0, 6)}1`.padEnd(22, 'y'), `${b.id.slice(0, 6)}1`.padEnd(22, 'y')])).toBe(1)
+    expect(await storage.assetUsage(a.id)).toEqual({ count: 2, bytes: 6 })
+    expect(await storage.assetUsage(b.id)).toEqual({ count: 0, bytes: 0 })
+  })
+
+  it('gives images stored before quotas their size when it upgrades the database', async () => {
+    const { storage, dir } = open()
+    const b = board('sized')
+    await storage.createBoard(b, new Uint8Array([0, 0]), newBoardKeys())
+    await storage.putAsset({ id: 'old'.padEnd(22, 'z'), boardId: b.id, mimeType: 'image/png', data: new Uint8Array(1234), createdAt: 1 })
+    await storage.close()
+    const db = new Database(path.join(dir, DATABASE_FILE))
+    db.exec('DROP INDEX assets_created_at; ALTER TABLE assets DROP COLUMN size; ALTER TABLE boards DROP COLUMN assets_checked_at')
+    db.exec('UPDATE schema_version SET version = 6')
+    db.close()
+    const { storage: upgraded } = open(dir)
+    expect(await upgraded.assetUsage(b.id)).toEqual({ count: 1, bytes: 1234 })
+    expect(await upgraded.boardsWithAssetsToCheck(10, 5, 10)).toEqual([b.id])
   })
 
   it('refuses a database written by a newer server', async () => {

@@ -18,7 +18,7 @@ import type { SqliteSynchronous } from '../config'
 import type { LoadedDocument } from '../room/RoomPersistence'
 import { migrate } from './sqliteSchema'
 import { lockDataDir } from './dataDirLock'
-import { StorageUnavailableError, type Storage, type StoredAsset } from './Storage'
+import { StorageUnavailableError, type AssetQuota, type Storage, type StoredAsset } from './Storage'
 
 /** File name of the database inside DATA_DIR. */
 export const DATABASE_FILE = 'whiteboard.db'
@@ -100,9 +100,25 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     insertUpdate: db.prepare<[string, Uint8Array]>('INSERT INTO updates (board_id, data) VALUES (?, ?)'),
     deleteUpdatesUpTo: db.prepare<[string, number]>('DELETE FROM updates WHERE board_id = ? AND seq <= ?'),
     insertAsset: db.prepare(
-      'INSERT INTO assets (id, board_id, mime_type, data, created_at) VALUES (@id, @boardId, @mimeType, @data, @createdAt)',
+      'INSERT INTO assets (id, board_id, mime_type, data, created_at, size) VALUES (@id, @boardId, @mimeType, @data, @createdAt, @size)',
     ),
-    getAsset: db.prepare<[string], AssetRow>('SELECT * FROM assets WHERE id = ?'),
+    getAsset: db.prepare<[string], AssetRow>('SELECT id, board_id, mime_type, data, created_at FROM assets WHERE id = ?'),
+    assetUsage: db.prepare<[string], { count: number; bytes: number }>(
+      'SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM assets WHERE board_id = ?',
+    ),
+    // A board is worth a look when it changed since its last check (a reference may have gone), or
+    // when an image crossed the cutoff since then (it was too young to delete last time).
+    boardsWithAssetsToCheck: db.prepare<{ cutoff: number; grace: number; limit: number }, { id: string }>(
+      `SELECT b.id FROM boards b
+       WHERE EXISTS (
+         SELECT 1 FROM assets a WHERE a.board_id = b.id AND a.created_at < @cutoff
+           AND (b.updated_at >= b.assets_checked_at OR a.created_at >= b.assets_checked_at - @grace)
+       )
+       ORDER BY b.assets_checked_at LIMIT @limit`,
+    ),
+    assetIdsBefore: db.prepare<[string, number], { id: string }>('SELECT id FROM assets WHERE board_id = ? AND created_at < ?'),
+    deleteAsset: db.prepare<[string, string]>('DELETE FROM assets WHERE id = ? AND board_id = ?'),
+    markAssetsChecked: db.prepare<[number, string]>('UPDATE boards SET assets_checked_at = ? WHERE id = ?'),
     getPrivateSnapshot: db.prepare<[string, string], { data: Buffer; upto_seq: number }>(
       'SELECT data, upto_seq FROM private_snapshots WHERE board_id = ? AND owner = ?',
     ),
@@ -139,6 +155,20 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
     statements.insertBoard.run({ id, title, language, createdAt, updatedAt })
     statements.upsertSnapshot.run(meta.id, blob(snapshot), 0)
     for (const [role, key] of Object.entries(keys)) statements.insertKey.run(id, role, key, createdAt)
+  })
+  const putAsset = db.transaction(({ id, boardId, mimeType, data, createdAt }: StoredAsset, quota?: AssetQuota): 'stored' | 'full' => {
+    if (quota) {
+      const usage = statements.assetUsage.get(boardId) ?? { count: 0, bytes: 0 }
+      if (quota.maxCount > 0 && usage.count + 1 > quota.maxCount) return 'full'
+      if (quota.maxBytes > 0 && usage.bytes + data.byteLength > quota.maxBytes) return 'full'
+    }
+    statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt, size: data.byteLength })
+    return 'stored'
+  })
+  const deleteAssets = db.transaction((boardId: string, ids: readonly string[]) => {
+    let deleted = 0
+    for (const id of ids) deleted += statements.deleteAsset.run(id, boardId).changes
+    return deleted
   })
   const putBallots = db.transaction((boardId: string, voteId: string, voter: string, name: string, votes: Record<string, number>) => {
     statements.deleteBallots.run(boardId, voteId, voter)
@@ -219,8 +249,13 @@ export function openSqliteStorage(dataDir: string, options: { synchronous: Sqlit
         statements.insertSecret.run(name, blob(fresh), now)
         return new Uint8Array(statements.getSecret.get(name)!.value)
       }),
-    putAsset: ({ id, boardId, mimeType, data, createdAt }: StoredAsset) =>
-      guard('store image', () => void statements.insertAsset.run({ id, boardId, mimeType, data: blob(data), createdAt })),
+    putAsset: (asset, quota) => guard('store image', () => putAsset(asset, quota)),
+    assetUsage: (boardId) => guard('count images', () => statements.assetUsage.get(boardId) ?? { count: 0, bytes: 0 }),
+    boardsWithAssetsToCheck: (cutoff, graceMs, limit) =>
+      guard('find images to check', () => statements.boardsWithAssetsToCheck.all({ cutoff, grace: graceMs, limit }).map((row) => row.id)),
+    assetIdsBefore: (boardId, cutoff) => guard('list images', () => statements.assetIdsBefore.all(boardId, cutoff).map((row) => row.id)),
+    deleteAssets: (boardId, ids) => guard('delete images', () => deleteAssets(boardId, ids)),
+    markAssetsChecked: (boardId, now) => guard('mark images checked', () => void statements.markAssetsChecked.run(now, boardId)),
     getAsset: (id) =>
       guard('read image', () => {
         const row = statements.getAsset.get(id)

@@ -16,6 +16,12 @@ export interface StoredAsset {
   createdAt: number
 }
 
+/** Limits on one board's images (0: no limit). */
+export interface AssetQuota {
+  maxCount: number
+  maxBytes: number
+}
+
 /**
  * Storage could not do its job (disk full, read-only, locked). Adapters throw
  * this for environmental failures so HTTP can answer 503 instead of 500.
@@ -71,8 +77,28 @@ export interface Storage {
    */
   serverSecret(name: string, fresh: Uint8Array, now: number): Promise<Uint8Array>
 
-  putAsset(asset: StoredAsset): Promise<void>
+  /**
+   * Stores an image. With `quota`, only if the board then holds at most
+   * `maxCount` images and `maxBytes` bytes of them (0: no limit), checked and
+   * written in one transaction so concurrent uploads cannot overshoot;
+   * 'full' when it would not fit (nothing stored).
+   */
+  putAsset(asset: StoredAsset, quota?: AssetQuota): Promise<'stored' | 'full'>
   getAsset(id: string): Promise<StoredAsset | undefined>
+  /** How many images a board holds and their bytes. */
+  assetUsage(boardId: string): Promise<{ count: number; bytes: number }>
+  /**
+   * Boards the unused-image clean-up should look at (at most `limit`): those
+   * holding an image uploaded before `cutoff` that changed since they were last
+   * checked, or whose images crossed the cutoff since then (see markAssetsChecked).
+   */
+  boardsWithAssetsToCheck(cutoff: number, graceMs: number, limit: number): Promise<string[]>
+  /** Ids of a board's images uploaded before `cutoff`. */
+  assetIdsBefore(boardId: string, cutoff: number): Promise<string[]>
+  /** Deletes these images of the board (ids of other boards are left alone); resolves to how many went. */
+  deleteAssets(boardId: string, ids: readonly string[]): Promise<number>
+  /** Records that the clean-up looked at the board's images at `now`. */
+  markAssetsChecked(boardId: string, now: number): Promise<void>
 
   /** Releases the database; no call may follow. */
   close(): Promise<void>

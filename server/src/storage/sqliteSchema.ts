@@ -103,6 +103,14 @@ const MIGRATIONS: string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 7: image quotas and the clean-up of unused images. Each image's size (summed per board without
+  // reading the blobs); when the clean-up last looked at a board's images (0: never).
+  `
+  ALTER TABLE assets ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+  UPDATE assets SET size = length(data);
+  CREATE INDEX assets_created_at ON assets (created_at);
+  ALTER TABLE boards ADD COLUMN assets_checked_at INTEGER NOT NULL DEFAULT 0;
+  `,
 ]
 
 /** The schema version this server writes. */
