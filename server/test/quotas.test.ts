@@ -216,7 +216,7 @@ describe('private documents per board', () => {
     })
   }
 
-  it('closes a new private document beyond the limit with 4429 too-many-private-documents; existing ones reopen', async () => {
+  it('closes a new private document beyond the limit with 4430 too-many-private-documents; existing ones reopen', async () => {
     const board = await createBoard(server.url)
     const secret = (n: number) => `participant-${n}`.padEnd(30, 'x')
     expect(await openPrivate(board, secret(1))).toBe('open')
