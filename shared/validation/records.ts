@@ -18,7 +18,7 @@ export type BoardStoreSchema = StoreSchema<TLRecord, TLStoreProps>
 export type RecordCheck = { ok: true; record: TLRecord } | { ok: false; id: string; reason: string }
 
 /** Keys that would reach an object's prototype when copied onto a plain object. */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+export const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)

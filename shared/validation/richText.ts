@@ -56,6 +56,9 @@ export function richTextProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'rich text must be an object'
   if ((value as { type?: unknown }).type !== 'doc') return 'rich text must be a "doc" node'
   if (jsonDepth(value, MAX_RICH_TEXT_DEPTH) > MAX_RICH_TEXT_DEPTH) return `rich text is nested deeper than ${MAX_RICH_TEXT_DEPTH}`
+  // An empty doc is not valid ProseMirror, but tldraw reads it as empty text (isEmptyRichText).
+  const content = (value as { content?: unknown }).content
+  if (Array.isArray(content) && content.length === 0) return undefined
   try {
     richTextSchema().nodeFromJSON(value).check()
     return undefined

@@ -343,6 +343,11 @@ function BoardView({
 }) {
   const { t } = useTranslation()
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot)
+  // A change of ours the server refused or partly undid (its repair already reached the canvas): say why, once.
+  const refusal = snapshot.refusal
+  useEffect(() => {
+    if (refusal && refusal.reason !== 'board-full') showToast(t(`board.refused.${refusal.reason}`))
+  }, [refusal, showToast, t])
   const people = usePeople(connection.provider.awareness)
   const session = useSession(connection.doc)
   const presenter = useSessionEffects(editor, session, role, me.userId, onSummoned)
@@ -399,6 +404,23 @@ function BoardView({
       {!snapshot.storageOk && (
         <div className="banner banner--warning" role="alert" data-testid="storage-warning">
           {t('board.storageDown')}
+        </div>
+      )}
+      {snapshot.boardFull && (
+        <div className="banner banner--warning" role="alert" data-testid="board-full">
+          {t('board.full')}
+        </div>
+      )}
+      {snapshot.damage && role === 'facilitator' && (
+        <div className="banner banner--warning" role="alert" data-testid="board-repaired">
+          {[
+            t('board.repaired.intro'),
+            snapshot.damage.records > 0 ? t('board.repaired.records', { count: snapshot.damage.records }) : '',
+            snapshot.damage.updates > 0 ? t('board.repaired.updates', { count: snapshot.damage.updates }) : '',
+            t('board.repaired.log'),
+          ]
+            .filter(Boolean)
+            .join(' ')}
         </div>
       )}
       {snapshot.readOnly && (

@@ -6,10 +6,12 @@
  * enforces the same rule for clients that skip this (boardWriteGuard.ts).
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
-import { FACILITATOR_LOCK } from '../../../shared/documentLayout'
+import type { Role } from '../../../shared/access'
+import { FACILITATOR_LOCK, isFacilitatorLocked as isMarked, isStructureLocked, TEMPLATE_META } from '../../../shared/documentLayout'
+import { lockAllowsChange } from '../../../shared/validation/locks'
 
 export function isFacilitatorLocked(shape: TLShape): boolean {
-  return shape.meta?.[FACILITATOR_LOCK] === true
+  return isMarked(shape)
 }
 
 /** The shapes and all their descendants. */
@@ -41,19 +43,25 @@ export function setFacilitatorLock(editor: Editor, ids: TLShapeId[], locked: boo
   return shapes.length
 }
 
-/** In a non-facilitator's editor: refuse any change to, deletion of, or copy of the mark. */
-export function guardFacilitatorLocks(editor: Editor): () => void {
+/**
+ * In a non-facilitator's editor: refuse what the server would undo
+ * (shared/validation/locks.ts): changes to a locked shape beyond translating
+ * it, changes to a template's structure beyond taking part, deleting either;
+ * a pasted copy loses the marks.
+ */
+export function guardFacilitatorLocks(editor: Editor, role: Role): () => void {
   const offChange = editor.sideEffects.registerBeforeChangeHandler('shape', (prev, next, source) =>
-    source === 'user' && isFacilitatorLocked(prev) ? prev : next,
+    source === 'user' && !lockAllowsChange(prev as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>, role) ? prev : next,
   )
   const offDelete = editor.sideEffects.registerBeforeDeleteHandler('shape', (shape, source) =>
-    source === 'user' && isFacilitatorLocked(shape) ? false : undefined,
+    source === 'user' && (isFacilitatorLocked(shape) || isStructureLocked(shape)) ? false : undefined,
   )
-  // A pasted copy of a locked shape is the participant's own, unlocked.
+  // A pasted copy of a locked shape or of a template's structure is the participant's own, unlocked.
   const offCreate = editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) => {
-    if (source !== 'user' || !isFacilitatorLocked(shape)) return shape
+    if (source !== 'user' || !(isFacilitatorLocked(shape) || isStructureLocked(shape))) return shape
     const meta = { ...shape.meta }
     delete meta[FACILITATOR_LOCK]
+    delete meta[TEMPLATE_META]
     return { ...shape, isLocked: false, meta }
   })
   return () => {

@@ -79,7 +79,7 @@ export function useSessionEffects(
   // Facilitator locks hold in everyone else's editor.
   useEffect(() => {
     if (!editor || role === 'facilitator') return
-    return guardFacilitatorLocks(editor)
+    return guardFacilitatorLocks(editor, role)
   }, [editor, role])
 
   return {

@@ -9,7 +9,7 @@ import { sendOnlyOwnPresence } from './ownPresenceOnly'
 import { PRELOAD_ORIGIN, preloadBoard, shouldPreload } from './preloadBoard'
 import * as Y from 'yjs'
 import { getRecordsMap } from '../../../shared/documentLayout'
-import { closeReasonByCode, MessageType, PRESENCE_REFUSALS, PROTOCOL_VERSION, SYNC_PATH, type CloseName } from '../../../shared/protocol'
+import { closeReasonByCode, MessageType, PRESENCE_REFUSALS, PROTOCOL_VERSION, SYNC_PATH, type CloseName, type PresenceRefusal, type RefusalReason } from '../../../shared/protocol'
 import { decodeStatusFrame } from '../../../shared/statusFrame'
 import { KEY_PARAM } from '../../../shared/access'
 import { PROTOCOL_PARAM } from '../../../shared/syncHandshake'
@@ -26,6 +26,9 @@ export type LoadState =
   /** The server (or the local copy) says the board exists but it holds no records. */
   | 'empty'
 
+/** Why the server refused one of our document changes (presence and read-only are told otherwise). */
+export type DocumentRefusal = Exclude<RefusalReason, PresenceRefusal | 'read-only'>
+
 export interface ConnectionSnapshot {
   status: ConnectionStatus
   load: LoadState
@@ -37,6 +40,12 @@ export interface ConnectionSnapshot {
   closedFor: CloseName | null
   /** The server says this connection may look but not edit. */
   readOnly: boolean
+  /** The server's latest refusal of one of our document changes (`seq` counts them, so each can be shown once). */
+  refusal: { reason: DocumentRefusal; seq: number } | null
+  /** The board reached its size limit: new content is refused until something is deleted. */
+  boardFull: boolean
+  /** The server found this board damaged and loaded what it could (told to facilitators only). */
+  damage: { records: number; updates: number } | null
 }
 
 /**
@@ -135,6 +144,9 @@ export class BoardConnection {
       storageOk: true,
       closedFor: null,
       readOnly: false,
+      refusal: null,
+      boardFull: false,
+      damage: null,
     }
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
@@ -158,7 +170,13 @@ export class BoardConnection {
       // the person: it passes (a reconnect that raced its old connection) or is the operator's limit.
       if (notice?.kind === 'refused' && (PRESENCE_REFUSALS as readonly string[]).includes(notice.reason)) {
         console.warn(`[presence] the server dropped part of our presence: ${notice.reason}`)
+      } else if (notice?.kind === 'refused' && notice.reason !== 'read-only') {
+        const reason = notice.reason as DocumentRefusal
+        // Our change was refused or partly undone; the server's repair already arrived as an update.
+        const seq = (this.snapshot.refusal?.seq ?? 0) + 1
+        this.update({ refusal: { reason, seq }, boardFull: this.snapshot.boardFull || reason === 'board-full' })
       }
+      if (notice?.kind === 'repaired') this.update({ damage: { records: notice.records, updates: notice.updates } })
     }
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)
@@ -260,6 +278,8 @@ export class BoardConnection {
 
   private onSync = (synced: boolean) => {
     if (synced) this.reconnectAttempts = 0
+    // A new connection is told again if the board is still full (the server tells each connection once).
+    if (synced && this.snapshot.boardFull) this.update({ boardFull: false })
     this.refreshStatus()
     if (synced) this.waitForDrain()
   }

@@ -216,6 +216,9 @@ describe('bindStore', () => {
       // would still accept the record (it checks own keys only).
       records.get(createShapeId('sneaky'))!.set('__proto__', { isLocked: true })
       putRecord(records, note('good', { x: 5 }) as unknown as PlainRecord)
+      // tldraw's validator accepts any {type, content}; the editor would crash on an unknown node type.
+      const bogus = note('bogus-rich-text') as unknown as PlainRecord
+      putRecord(records, { ...bogus, props: { ...(bogus.props as object), richText: { type: 'doc', content: [{ type: 'bogus' }] } } })
     }, 'someone-else')
 
     expect(peers.storeA.get(createShapeId('good'))).toMatchObject({ x: 5 })
@@ -227,6 +230,8 @@ describe('bindStore', () => {
     expect(messages.some((m) => m.includes('widget:1'))).toBe(true)
     expect(peers.storeA.get(createShapeId('sneaky'))).toBeUndefined()
     expect(messages.some((m) => m.includes(createShapeId('sneaky')) && m.includes('__proto__'))).toBe(true)
+    expect(peers.storeA.get(createShapeId('bogus-rich-text'))).toBeUndefined()
+    expect(messages.some((m) => m.includes(createShapeId('bogus-rich-text')) && m.includes('Unknown node type: bogus'))).toBe(true)
 
     // Still usable in both directions.
     peers.storeA.put([note('after', { y: 7 })])

@@ -22,7 +22,7 @@ import {
   yMapToRecord,
   type PlainRecord,
 } from '../../../shared/documentLayout'
-import { checkRecord, type RecordCheck } from '../../../shared/validation/records'
+import { checkRecord, UNSAFE_KEYS, type RecordCheck } from '../../../shared/validation/records'
 import { compareSchema, type SchemaRelation } from '../../../shared/validation/schemaCompat'
 
 /** A record read from the document: usable, or skipped with a reason. */
@@ -69,7 +69,21 @@ export function decodeRecord(
   storedSchema: SerializedSchema | undefined,
 ): DecodedRecord {
   if (!(map instanceof Y.Map)) return { ok: false, id, reason: 'entry is not a map' }
+  // Checked on the map itself: copied onto a plain object, `__proto__` would set the prototype, not a key.
+  const unsafe = unsafeKey(map)
+  if (unsafe) return { ok: false, id, reason: `field name ${JSON.stringify(unsafe)} is not allowed` }
   return checkRecord(store.schema, id, yMapToRecord(map), storedSchema)
+}
+
+function unsafeKey(map: Y.Map<unknown>): string | undefined {
+  for (const [key, value] of map.entries()) {
+    if (UNSAFE_KEYS.has(key)) return key
+    if (value instanceof Y.Map) {
+      const nested = unsafeKey(value)
+      if (nested) return nested
+    }
+  }
+  return undefined
 }
 
 const TYPE_ORDER = ['document', 'page', 'user', 'asset', 'shape', 'binding']

@@ -54,6 +54,7 @@ import {
 } from '../../../shared/documentLayout'
 import { GLOSSARY_KEY } from '../../../shared/translations'
 import type { RefusalReason } from '../../../shared/protocol'
+import { lockAllowsChange } from '../../../shared/validation/locks'
 import { checkRecord, type BoardStoreSchema } from '../../../shared/validation/records'
 import { compareSchema } from '../../../shared/validation/schemaCompat'
 import type { Logger } from '../log'
@@ -100,41 +101,6 @@ function propsOf(record: PlainRecord | undefined): Record<string, unknown> {
 function metaOf(record: PlainRecord | undefined): Record<string, unknown> {
   const meta = record?.meta
   return typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>) : {}
-}
-
-/** Fields of a shape that are its place on the board: fixed on a template's locked structure. */
-const PLACEMENT_FIELDS = ['type', 'parentId', 'index', 'x', 'y', 'rotation', 'isLocked', 'opacity'] as const
-/** Meta keys nobody but a facilitator sets. */
-const FACILITATOR_META = [FACILITATOR_LOCK, TEMPLATE_META]
-
-/**
- * True when a participant's change to a template's locked structure only
- * takes part in it: the placement, the lock and template marks, a widget's
- * size and every prop of frames, headings and prompts stay; a widget's own
- * content (radar scores and labels in meta, the SDG circle's theme) and meta
- * keys such as translations may change.
- */
-function participatesOnly(was: PlainRecord, after: PlainRecord): boolean {
-  if (PLACEMENT_FIELDS.some((field) => !jsonEqual(was[field], after[field]))) return false
-  const widget = typeof was.type === 'string' && Object.hasOwn(CUSTOM_SHAPES, was.type)
-  const pa = propsOf(was)
-  const pb = propsOf(after)
-  if (!widget && !jsonEqual(pa, pb)) return false
-  if (widget && (!jsonEqual(pa.w, pb.w) || !jsonEqual(pa.h, pb.h))) return false
-  return FACILITATOR_META.every((key) => jsonEqual(metaOf(was)[key], metaOf(after)[key]))
-}
-
-/** True when `a` and `b` differ only in the translations an interpreter writes (`meta.tr_<language>`). */
-function onlyTranslationsDiffer(a: PlainRecord, b: PlainRecord): boolean {
-  const { meta: metaA, ...restA } = a
-  const { meta: metaB, ...restB } = b
-  if (!jsonEqual(restA, restB)) return false
-  const ma = metaOf(a)
-  const mb = metaOf(b)
-  for (const key of new Set([...Object.keys(ma), ...Object.keys(mb)])) {
-    if (!jsonEqual(ma[key], mb[key]) && !/^tr_[a-z]{2}$/.test(key)) return false
-  }
-  return true
 }
 
 /** A guard for one document of kind `kind`. */
@@ -231,12 +197,9 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
       if (!check.ok) return { keep: was, reason: 'invalid-record' }
       let keep = after
       if (!trusted) {
-        if (was && isFacilitatorLocked(was)) {
-          // A translation is not a change to the note: interpreters translate locked notes too.
-          if (hasRole(role, 'interpreter') && onlyTranslationsDiffer(was, after)) return { keep: after }
-          return { keep: was, reason: 'facilitator-only' }
-        }
-        if (was && isStructureLocked(was) && !participatesOnly(was, after)) return { keep: was, reason: 'facilitator-only' }
+        // Locked shapes: only translations, and taking part in a template's structure (shared/validation/locks.ts).
+        if (was && !lockAllowsChange(was, after, role)) return { keep: was, reason: 'facilitator-only' }
+        if (was && isFacilitatorLocked(was)) return { keep: after }
         if (!was && (isFacilitatorLocked(after) || isStructureLocked(after))) {
           // A pasted copy of a locked shape or of a template's structure is its author's own,
           // unlocked (as the editor does it): only facilitators place templates.

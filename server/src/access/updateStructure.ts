@@ -20,6 +20,7 @@
  * judge the "after" (documentRules.ts).
  */
 import * as Y from 'yjs'
+import { UNSAFE_KEYS } from '../../../shared/validation/records'
 import { jsonDepth } from '../../../shared/validation/richText'
 
 type Decoded = ReturnType<typeof Y.decodeUpdate>
@@ -251,6 +252,8 @@ function checkItem(
   const key = item.parentSub
   if (key === null) throw new Refused('a list item where the layout has only maps')
   if (key.length > MAX_KEY_LENGTH) throw new Refused(`a key longer than ${MAX_KEY_LENGTH} characters`)
+  // Copied onto a plain object (every reader does), these would set its prototype instead of a key.
+  if (UNSAFE_KEYS.has(key)) throw new Refused(`the key "${key}"`)
   if (content instanceof Y.ContentDeleted) {
     if (at.kind === 'root' && roots[at.name] === 'values') touchValue(at.name, key)
     else if (at.kind === 'root' && roots[at.name] === 'records') touches.records.add(key)
