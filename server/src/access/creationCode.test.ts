@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { addressKey, createCreationGate, FAILURE_LIMIT, FAILURE_WINDOW_MS } from './creationCode'
+import { createCreationGate, FAILURE_LIMIT, FAILURE_WINDOW_MS } from './creationCode'
+import { addressKey } from './rateLimit'
 
 const CODE = 'Gent-Cochabamba-26'
 

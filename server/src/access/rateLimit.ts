@@ -7,7 +7,29 @@
  *
  * Knows nothing of HTTP; addresses go through addressKey (an IPv6 address counts with its /64).
  */
-import { addressKey } from './creationCode'
+
+/**
+ * The key requests from an address are counted under: an IPv4 address as it is, an IPv6
+ * address by its /64 (one home or office network gets a whole /64, so single
+ * IPv6 addresses would hand out attempts by the billion), and an IPv4 address
+ * written as IPv6 (`::ffff:192.0.2.1`) as the IPv4 address.
+ */
+export function addressKey(address: string): string {
+  const plain = address.split('%')[0].toLowerCase()
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(plain)
+  if (mapped) return mapped[1]
+  if (!plain.includes(':')) return plain
+  // A trailing dotted IPv4 part fills two groups; `::` stands for as many zero groups as are missing.
+  const groups = (part: string) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : [])
+  const [head, tail = ''] = plain.split('::')
+  const first = groups(head)
+  const last = groups(tail)
+  const all = plain.includes('::') ? [...first, ...Array<string>(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last] : first
+  return `${all
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`
+}
 
 /** Keys tracked at most per limiter; beyond it the oldest window is forgotten. */
 export const MAX_TRACKED_KEYS = 10_000
@@ -19,6 +41,8 @@ export interface RateLimiter {
   take(key: string): RateCheck
   /** Whether `key` could take one now, without counting it. */
   peek(key: string): RateCheck
+  /** Forgets what `key` counted (e.g. wrong organiser codes once the right one came). */
+  forget(key: string): void
 }
 
 export interface RateLimitOptions {
@@ -31,7 +55,7 @@ export interface RateLimitOptions {
 
 /** A limiter counting per key as given. */
 export function createRateLimiter({ limit, windowMs, now = Date.now, maxKeys = MAX_TRACKED_KEYS }: RateLimitOptions): RateLimiter {
-  if (limit <= 0) return { take: () => ({ ok: true }), peek: () => ({ ok: true }) }
+  if (limit <= 0) return { take: () => ({ ok: true }), peek: () => ({ ok: true }), forget: () => {} }
   /** Per key: when its window began and how many requests it counted. Map order is oldest first. */
   const windows = new Map<string, { since: number; count: number }>()
 
@@ -55,6 +79,7 @@ export function createRateLimiter({ limit, windowMs, now = Date.now, maxKeys = M
 
   return {
     peek: (key) => peekAt(key, now()),
+    forget: (key) => void windows.delete(key),
     take(key) {
       const time = now()
       const check = peekAt(key, time)
@@ -73,7 +98,11 @@ export function createRateLimiter({ limit, windowMs, now = Date.now, maxKeys = M
 /** A limiter whose keys are client addresses (IPv4 as is, IPv6 by its /64). */
 export function createAddressRateLimiter(options: RateLimitOptions): RateLimiter {
   const inner = createRateLimiter(options)
-  return { take: (address) => inner.take(addressKey(address)), peek: (address) => inner.peek(addressKey(address)) }
+  return {
+    take: (address) => inner.take(addressKey(address)),
+    peek: (address) => inner.peek(addressKey(address)),
+    forget: (address) => inner.forget(addressKey(address)),
+  }
 }
 
 /** The client's address as express sees it (X-Forwarded-For only from a proxy on loopback: createApp's 'trust proxy'). */

@@ -15,7 +15,7 @@
  * forgets them. Knows nothing of HTTP.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { addressKey } from './creationCode'
+import { addressKey } from './rateLimit'
 
 /** How long new voter ids count against an address, from its first one. */
 export const VOTER_WINDOW_MS = 60 * 60_000

@@ -63,7 +63,7 @@ const MAX_STEPS = Number(process.env.FUZZ_MAX_STEPS ?? 200)
 /** Total bytes of huge strings the attacker may write (keeps the board loadable in time). */
 const HUGE_BUDGET = 6 * 1024 * 1024
 const SETTLE_MS = 10_000
-const PAGE_TIMEOUT_MS = 15_000
+const PAGE_TIMEOUT_MS = 30_000
 const ENV = { COMPACT_AFTER_UPDATES: '200' }
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -1249,8 +1249,10 @@ describe(`a hostile participant cannot break a board (FAULT_SEED=${SEED})`, () =
           return
         }
         browser = await launchBrowser()
-        await Promise.all(
-          ROLES.map(async (role) => {
+        // One page at a time: four tldraw pages loading at once on a busy 2-core CI machine can take longer
+        // than any timeout a test should have, and what is checked is that each role's page mounts.
+        for (const role of ROLES) {
+          await (async () => {
             const person = await openPerson(browser!, server.url, { name: `Fresh ${role}` })
             pages.set(role, { person, outcome: 'not loaded' })
             const outcome = await (async () => {
@@ -1280,12 +1282,12 @@ describe(`a hostile participant cannot break a board (FAULT_SEED=${SEED})`, () =
               }
             })()
             pages.set(role, { person, outcome })
-          }),
-        )
+          })()
+        }
       } catch (error) {
         restartProblem = `${restartProblem ?? ''}\nrestart/browser set-up failed: ${error instanceof Error ? error.stack : String(error)}`
       }
-    }, 90_000)
+    }, 240_000)
 
     it('loads the same board for a client after the restart', () => {
       ready()
