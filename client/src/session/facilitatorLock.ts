@@ -7,7 +7,7 @@
  */
 import type { Editor, TLShape, TLShapeId } from 'tldraw'
 import type { Role } from '../../../shared/access'
-import { FACILITATOR_LOCK, isFacilitatorLocked as isMarked, isStructureLocked, TEMPLATE_META } from '../../../shared/documentLayout'
+import { FACILITATOR_LOCK, isFacilitatorLocked as isMarked, isStructureLocked } from '../../../shared/documentLayout'
 import { lockAllowsChange } from '../../../shared/validation/locks'
 
 export function isFacilitatorLocked(shape: TLShape): boolean {
@@ -56,12 +56,11 @@ export function guardFacilitatorLocks(editor: Editor, role: Role): () => void {
   const offDelete = editor.sideEffects.registerBeforeDeleteHandler('shape', (shape, source) =>
     source === 'user' && (isFacilitatorLocked(shape) || isStructureLocked(shape)) ? false : undefined,
   )
-  // A pasted copy of a locked shape or of a template's structure is the participant's own, unlocked.
+  // A copy of a locked shape or of a template's structure (a paste, a template they add) is the participant's own, unlocked.
   const offCreate = editor.sideEffects.registerBeforeCreateHandler('shape', (shape, source) => {
     if (source !== 'user' || !(isFacilitatorLocked(shape) || isStructureLocked(shape))) return shape
     const meta = { ...shape.meta }
     delete meta[FACILITATOR_LOCK]
-    delete meta[TEMPLATE_META]
     return { ...shape, isLocked: false, meta }
   })
   return () => {

@@ -47,7 +47,6 @@ import {
   RECORDS_KEY,
   SCHEMA_KEY,
   SESSION_KEY,
-  TEMPLATE_META,
   putRecord,
   yMapToRecord,
   type PlainRecord,
@@ -108,6 +107,17 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
   const roots = kind === 'board' ? BOARD_ROOTS : PRIVATE_ROOTS
   const records = getRecordsMap(doc)
   const { schema, serialized } = schemaOfBoards()
+
+  /** The document's stored schema when records must be migrated up from it; remembered per stored value (it rarely changes). */
+  let schemaSeen: { value: unknown; older: SerializedSchema | undefined } | undefined
+  const olderStoredSchema = (): SerializedSchema | undefined => {
+    const value = doc.getMap<unknown>(META_KEY).get(SCHEMA_KEY)
+    if (schemaSeen === undefined || schemaSeen.value !== value) {
+      const relation = compareSchema(schema, value)
+      schemaSeen = { value, older: relation.kind === 'older' ? relation.schema : undefined }
+    }
+    return schemaSeen.older
+  }
 
   const plain = (id: string): PlainRecord | undefined => {
     const map = records.get(id)
@@ -176,8 +186,7 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
   function repairRecords(before: Map<string, PlainRecord | undefined>, role: Role, refusals: Set<RefusalReason>): void {
     if (before.size === 0) return
     const trusted = kind === 'private' || hasRole(role, 'facilitator')
-    const stored = compareSchema(schema, doc.getMap<unknown>(META_KEY).get(SCHEMA_KEY))
-    const storedSchema = stored.kind === 'older' ? stored.schema : undefined
+    const storedSchema = olderStoredSchema()
     /** Locked as the facilitator left it: from the copy when the update touched it (participants cannot change the mark). */
     const lockedFrame = (id: unknown): boolean => {
       if (typeof id !== 'string') return false
@@ -201,11 +210,10 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
         if (was && !lockAllowsChange(was, after, role)) return { keep: was, reason: 'facilitator-only' }
         if (was && isFacilitatorLocked(was)) return { keep: after }
         if (!was && (isFacilitatorLocked(after) || isStructureLocked(after))) {
-          // A pasted copy of a locked shape or of a template's structure is its author's own,
-          // unlocked (as the editor does it): only facilitators place templates.
+          // A copy a participant makes of a locked shape or of a template's structure (a paste, a
+          // template they add) is their own, unlocked, as their editor makes it (facilitatorLock.ts).
           const meta = { ...metaOf(after) }
           delete meta[FACILITATOR_LOCK]
-          delete meta[TEMPLATE_META]
           keep = { ...after, meta, isLocked: false }
         } else if (was && isFacilitatorLocked(after)) return { keep: was, reason: 'facilitator-only' }
         if (after.typeName === 'shape' && after.parentId !== was?.parentId && lockedFrame(after.parentId)) {

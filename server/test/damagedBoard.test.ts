@@ -1,0 +1,103 @@
+/**
+ * Operator story: a board damaged anyway (stored before the server validated
+ * every change, or by a bug) still opens. Its stored log holds a record no
+ * client can read and an update Yjs cannot apply. The board opens at its last
+ * good state, the facilitator is told what was left out, the server log keeps
+ * it, and the next snapshot replaces the bad rows.
+ */
+import Database from 'better-sqlite3'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { getRecordsMap, putRecord } from '../../shared/documentLayout'
+import type { StatusNotice } from '../../shared/protocol'
+import { decodeStatusFrame } from '../../shared/statusFrame'
+import { noteRecord } from '../test-utils/records'
+import { connectClient, createBoard, startServer, waitFor, type TestClient, type TestServer } from '../test-utils/startServer'
+import { sleep } from './faults/helpers/boardState'
+
+/** Status notices a stock client receives on its current connection. */
+function notices(client: TestClient): StatusNotice[] {
+  const seen: StatusNotice[] = []
+  const hook = () =>
+    (client.provider.ws as unknown as { addEventListener(type: string, fn: (event: { data: ArrayBuffer }) => void): void } | null)?.addEventListener(
+      'message',
+      (event) => {
+        const notice = decodeStatusFrame(new Uint8Array(event.data))
+        if (notice) seen.push(notice)
+      },
+    )
+  hook()
+  client.provider.on('status', ({ status }: { status: string }) => status === 'connected' && hook())
+  return seen
+}
+
+/** An update that adds one record to a board, made apart from it (it builds on nothing). */
+function updateAdding(record: Record<string, unknown>): Uint8Array {
+  const doc = new Y.Doc()
+  doc.transact(() => putRecord(getRecordsMap(doc), record as never))
+  return Y.encodeStateAsUpdate(doc)
+}
+
+describe('a damaged board', () => {
+  let server: TestServer
+  const clients: TestClient[] = []
+  afterAll(async () => {
+    for (const client of clients) client.destroy()
+    await server?.stop()
+  })
+
+  it('opens at its last good state, tells facilitators what was left out, and is whole again after the next snapshot', async () => {
+    server = await startServer({ env: { LOG_LEVEL: 'error' } })
+    const board = await createBoard(server.url, 'Damaged')
+    const writer = connectClient(server.wsUrl, board.id, { role: 'facilitator' })
+    await writer.synced
+    writer.doc.transact(() => putRecord(getRecordsMap(writer.doc), noteRecord('shape:kept', 0, 0, 'kept')))
+    await sleep(300)
+    writer.destroy()
+    await server.stop()
+
+    // What an older server could have stored: a record the editor cannot render, an update Yjs
+    // cannot apply, and a good update after it (which may build on the bad one, so it is left out too).
+    const bogus = noteRecord('shape:bogus', 0, 0, 'x')
+    const db = new Database(path.join(server.dataDir, 'whiteboard.db'))
+    const insert = db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)')
+    insert.run(board.id, updateAdding({ ...bogus, props: { ...(bogus.props as object), richText: { type: 'doc', content: [{ type: 'bogus' }] } } }))
+    insert.run(board.id, Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]))
+    insert.run(board.id, updateAdding(noteRecord('shape:after', 10, 10, 'after')))
+    db.close()
+
+    server = await server.restart()
+    const facilitator = connectClient(server.wsUrl, board.id, { role: 'facilitator' })
+    const participant = connectClient(server.wsUrl, board.id)
+    clients.push(facilitator, participant)
+    const toFacilitator = notices(facilitator)
+    const toParticipant = notices(participant)
+    const outcome = await Promise.race([facilitator.synced.then(() => 'synced'), facilitator.closed.then((e) => `closed ${e.code} ${e.reason}`)])
+    expect(outcome).toBe('synced')
+    await participant.synced
+    await waitFor(() => toFacilitator.find((n) => n.kind === 'repaired'), 'the facilitator to be told')
+    expect(toFacilitator.find((n) => n.kind === 'repaired')).toEqual({ kind: 'repaired', records: 1, updates: 2 })
+    expect(toParticipant.some((n) => n.kind === 'repaired')).toBe(false)
+    await waitFor(() => !getRecordsMap(participant.doc).has('shape:bogus'), 'the unreadable record to be gone')
+    expect(getRecordsMap(participant.doc).has('shape:kept')).toBe(true)
+    expect(getRecordsMap(participant.doc).has('shape:after')).toBe(false)
+    // The server log keeps the removed record whole, for the operator.
+    expect(server.stderr()).toContain('removed a record no client can read')
+    expect(server.stderr()).toContain('"type":"bogus"')
+
+    // The board still takes edits; after the next restart it is whole, with nothing more to tell.
+    facilitator.doc.transact(() => putRecord(getRecordsMap(facilitator.doc), noteRecord('shape:later', 20, 20, 'later')))
+    await waitFor(() => getRecordsMap(participant.doc).has('shape:later'), 'an edit after the repair')
+    facilitator.destroy()
+    participant.destroy()
+    server = await server.restart()
+    const again = connectClient(server.wsUrl, board.id, { role: 'facilitator' })
+    clients.push(again)
+    const told = notices(again)
+    await again.synced
+    await sleep(1500)
+    expect(told.some((n) => n.kind === 'repaired')).toBe(false)
+    expect(Array.from(getRecordsMap(again.doc).keys()).filter((key) => key.startsWith('shape:')).sort()).toEqual(['shape:kept', 'shape:later'])
+  })
+})
