@@ -54,11 +54,6 @@ export type StatusNotice =
   | { kind: 'hello'; protocolVersion: number; readOnly: boolean }
   /** The server refused or undid part of this client's change (a viewer's edit, a participant touching facilitator-only state). */
   | { kind: 'refused'; reason: RefusalReason }
-  /**
-   * The board was damaged and the server loaded what it could (told to facilitators):
-   * `records` unreadable records were removed, `updates` stored changes could not be applied.
-   */
-  | { kind: 'repaired'; records: number; updates: number }
 
 /** A named reason for closing a websocket, shared so both sides speak of it the same way. */
 export interface CloseReason {

@@ -19,7 +19,21 @@ export const SessionKeys = {
   /** Dot votes (shared/voting.ts), written by the server only. */
   votes: 'votes',
   viewerPresence: 'viewerPresence',
+  /** Written by the server when it found the board damaged (see RepairNotice); a facilitator dismisses it. */
+  repaired: 'repaired',
 } as const
+
+/**
+ * The board was damaged and the server opened what it could: `records`
+ * unreadable records removed, `updates` stored changes that could not be
+ * applied (the server log keeps both). Shown to facilitators until one dismisses it.
+ */
+export interface RepairNotice {
+  /** Server time of the (latest) repair. */
+  at: number
+  records: number
+  updates: number
+}
 
 /** The countdown. Running while `endsAt` is set; paused (or not started) otherwise. */
 export interface TimerState {
@@ -82,6 +96,12 @@ export function parseSummon(value: unknown): Summon | undefined {
 export function parsePresenter(value: unknown): Presenter | undefined {
   if (!isRecord(value) || typeof value.userId !== 'string' || typeof value.name !== 'string' || !isTime(value.since)) return undefined
   return { userId: value.userId, name: value.name, since: value.since }
+}
+
+export function parseRepairNotice(value: unknown): RepairNotice | undefined {
+  if (!isRecord(value) || !isTime(value.at)) return undefined
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0)
+  return { at: value.at, records: count(value.records), updates: count(value.updates) }
 }
 
 export function parseSpotlight(value: unknown): Spotlight | undefined {

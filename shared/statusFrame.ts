@@ -35,9 +35,6 @@ export function decodeStatusFrame(frame: Uint8Array): StatusNotice | undefined {
       return { kind: 'hello', protocolVersion: body.protocolVersion, readOnly: body.readOnly }
     }
     if (body.kind === 'refused' && isRefusalReason(body.reason)) return { kind: 'refused', reason: body.reason }
-    if (body.kind === 'repaired' && Number.isInteger(body.records) && Number.isInteger(body.updates)) {
-      return { kind: 'repaired', records: body.records as number, updates: body.updates as number }
-    }
     return undefined
   } catch {
     return undefined

@@ -304,6 +304,10 @@ describe('limits a participant cannot get past', () => {
     const stored = Array.from(getRecordsMap(honest.doc).keys()).filter((key) => key.startsWith('shape:big-'))
     expect(stored.length).toBeGreaterThan(2)
     expect(stored.length).toBeLessThan(12)
+    // The refused notes were undone in Mallory's copy too: both copies agree, and her later changes still apply.
+    await waitFor(() => Array.from(getRecordsMap(mallory.doc).keys()).filter((key) => key.startsWith('shape:big-')).length === stored.length, "Mallory's copy to converge")
+    mallory.doc.transact(() => getRecordsMap(mallory.doc).delete(stored[stored.length - 1]))
+    await waitFor(() => !getRecordsMap(honest.doc).has(stored[stored.length - 1]), "Mallory's deletion to arrive")
     // Deleting makes room: the deletion is taken and reaches others.
     honest.doc.transact(() => getRecordsMap(honest.doc).delete(stored[0]))
     await sleep(300)

@@ -39,6 +39,9 @@ describe('rich text the editor can render', () => {
     let deep: object = { type: 'paragraph' }
     for (let i = 0; i < 2000; i++) deep = { type: 'bulletList', content: [{ type: 'listItem', content: [deep] }] }
     expect(richTextProblem({ type: 'doc', content: [deep] })).toMatch(/nested deeper/)
+    const paragraph = (text: string) => ({ type: 'paragraph', content: [{ type: 'text', text }] })
+    expect(richTextProblem({ type: 'doc', content: [paragraph('a'.repeat(6000)), paragraph('b'.repeat(4000))] })).toBeUndefined()
+    expect(richTextProblem({ type: 'doc', content: [paragraph('a'.repeat(6000)), paragraph('b'.repeat(4001))] })).toMatch(/10001 characters/)
   })
 
   it('measures depth without recursion', () => {

@@ -18,6 +18,27 @@ import type { Schema } from '@tiptap/pm/model'
 
 /** Deepest JSON nesting accepted in one rich text value (a list nested ten deep needs about 45). */
 export const MAX_RICH_TEXT_DEPTH = 64
+/**
+ * Most characters of text one note, label or text block may hold: about 1,500
+ * words, far beyond what a workshop writes on one shape. Laying out much more
+ * (a pasted book, or one unbroken "word" of thousands of letters) keeps every
+ * browser that shows the board busy for seconds per shape.
+ */
+export const MAX_RICH_TEXT_CHARS = 10_000
+
+/** Characters of text in a rich text value, counted without recursion. */
+function textLength(value: unknown): number {
+  let length = 0
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const node = stack.pop()
+    if (typeof node !== 'object' || node === null) continue
+    const { text, content } = node as { text?: unknown; content?: unknown }
+    if (typeof text === 'string') length += text.length
+    if (Array.isArray(content)) stack.push(...content)
+  }
+  return length
+}
 
 let schema: Schema | undefined
 
@@ -56,6 +77,8 @@ export function richTextProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'rich text must be an object'
   if ((value as { type?: unknown }).type !== 'doc') return 'rich text must be a "doc" node'
   if (jsonDepth(value, MAX_RICH_TEXT_DEPTH) > MAX_RICH_TEXT_DEPTH) return `rich text is nested deeper than ${MAX_RICH_TEXT_DEPTH}`
+  const length = textLength(value)
+  if (length > MAX_RICH_TEXT_CHARS) return `rich text holds ${length} characters, more than ${MAX_RICH_TEXT_CHARS}`
   // An empty doc is not valid ProseMirror, but tldraw reads it as empty text (isEmptyRichText).
   const content = (value as { content?: unknown }).content
   if (Array.isArray(content) && content.length === 0) return undefined

@@ -19,7 +19,8 @@ import { BreakoutBar } from '../session/Breakouts'
 import { AgendaPanel, AgendaStepBanner, useAgendaMoves } from '../session/Agenda'
 import { GlossaryPanel } from '../translation/Glossary'
 import { TranslationPanel } from '../translation/TranslationPanel'
-import { useSession } from '../session/useSession'
+import { useSession, writeSession } from '../session/useSession'
+import { SessionKeys } from '../../../shared/session'
 import { useSessionEffects } from '../session/useSessionEffects'
 import { createUserId } from 'tldraw'
 import { ErrorBoundary } from '../app/ErrorBoundary'
@@ -411,16 +412,21 @@ function BoardView({
           {t('board.full')}
         </div>
       )}
-      {snapshot.damage && role === 'facilitator' && (
-        <div className="banner banner--warning" role="alert" data-testid="board-repaired">
-          {[
-            t('board.repaired.intro'),
-            snapshot.damage.records > 0 ? t('board.repaired.records', { count: snapshot.damage.records }) : '',
-            snapshot.damage.updates > 0 ? t('board.repaired.updates', { count: snapshot.damage.updates }) : '',
-            t('board.repaired.log'),
-          ]
-            .filter(Boolean)
-            .join(' ')}
+      {session.repaired && role === 'facilitator' && (
+        <div className="banner banner--warning banner--dismissable" role="alert" data-testid="board-repaired">
+          <span>
+            {[
+              t('board.repaired.intro'),
+              session.repaired.records > 0 ? t('board.repaired.records', { count: session.repaired.records }) : '',
+              session.repaired.updates > 0 ? t('board.repaired.updates', { count: session.repaired.updates }) : '',
+              t('board.repaired.log'),
+            ]
+              .filter(Boolean)
+              .join(' ')}
+          </span>
+          <button type="button" className="button button--small" data-testid="board-repaired-dismiss" onClick={() => writeSession(connection.doc, SessionKeys.repaired, undefined)}>
+            {t('board.repaired.dismiss')}
+          </button>
         </div>
       )}
       {snapshot.readOnly && (

@@ -8,11 +8,13 @@ import type * as Y from 'yjs'
 import { getSessionMap } from '../../../shared/documentLayout'
 import {
   parsePresenter,
+  parseRepairNotice,
   parseSpotlight,
   parseSummon,
   parseTimer,
   SessionKeys,
   type Presenter,
+  type RepairNotice,
   type Spotlight,
   type Summon,
   type TimerState,
@@ -35,6 +37,8 @@ export interface SessionState {
   privateMode: boolean
   breakouts: Breakouts | undefined
   agenda: Agenda
+  /** The server found the board damaged and opened what it could (shown to facilitators until dismissed). */
+  repaired: RepairNotice | undefined
 }
 
 export function readSession(doc: Y.Doc): SessionState {
@@ -51,6 +55,7 @@ export function readSession(doc: Y.Doc): SessionState {
     privateMode: map.get(PRIVATE_MODE_KEY) !== undefined,
     breakouts: parseBreakouts(map.get(BREAKOUTS_KEY)),
     agenda: readAgenda(map),
+    repaired: parseRepairNotice(map.get(SessionKeys.repaired)),
   }
 }
 

@@ -44,8 +44,6 @@ export interface ConnectionSnapshot {
   refusal: { reason: DocumentRefusal; seq: number } | null
   /** The board reached its size limit: new content is refused until something is deleted. */
   boardFull: boolean
-  /** The server found this board damaged and loaded what it could (told to facilitators only). */
-  damage: { records: number; updates: number } | null
 }
 
 /**
@@ -146,7 +144,6 @@ export class BoardConnection {
       readOnly: false,
       refusal: null,
       boardFull: false,
-      damage: null,
     }
     this.persistence = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`ww-board-${boardId}`, this.doc)
     this.provider = new WebsocketProvider(websocketBase(), boardId, this.doc, {
@@ -176,7 +173,6 @@ export class BoardConnection {
         const seq = (this.snapshot.refusal?.seq ?? 0) + 1
         this.update({ refusal: { reason, seq }, boardFull: this.snapshot.boardFull || reason === 'board-full' })
       }
-      if (notice?.kind === 'repaired') this.update({ damage: { records: notice.records, updates: notice.updates } })
     }
     this.provider.on('status', this.refreshStatus)
     this.provider.on('sync', this.onSync)

@@ -51,13 +51,14 @@ import {
   yMapToRecord,
   type PlainRecord,
 } from '../../../shared/documentLayout'
+import { parseRepairNotice, SessionKeys, type RepairNotice } from '../../../shared/session'
 import { GLOSSARY_KEY } from '../../../shared/translations'
 import type { RefusalReason } from '../../../shared/protocol'
 import { lockAllowsChange } from '../../../shared/validation/locks'
 import { checkRecord, type BoardStoreSchema } from '../../../shared/validation/records'
 import { compareSchema } from '../../../shared/validation/schemaCompat'
 import type { Logger } from '../log'
-import type { Decoded, WriteGuard } from '../room/WriteGuard'
+import type { Decoded, InspectOptions, WriteGuard } from '../room/WriteGuard'
 import { analyseUpdate, type RootLayout } from './updateStructure'
 
 /** Which kind of document a guard protects. */
@@ -125,7 +126,7 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
   }
 
   return {
-    sweep() {
+    sweep(skippedUpdates) {
       const meta = doc.getMap<unknown>(META_KEY)
       const stored = compareSchema(schema, meta.get(SCHEMA_KEY))
       // Set by a participant before the server guarded tl_meta: every browser would pause the board.
@@ -144,9 +145,19 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
         records.delete(id)
         removed++
       }
-      return removed
+      if (kind === 'board' && removed + skippedUpdates > 0) {
+        // In the session state, so every facilitator sees it (also one who comes days later) until one dismisses it.
+        const session = doc.getMap<unknown>(SESSION_KEY)
+        const earlier = parseRepairNotice(session.get(SessionKeys.repaired))
+        const notice: RepairNotice = {
+          at: Date.now(),
+          records: (earlier?.records ?? 0) + removed,
+          updates: (earlier?.updates ?? 0) + skippedUpdates,
+        }
+        session.set(SessionKeys.repaired, notice)
+      }
     },
-    inspect(decoded: Decoded, role: Role) {
+    inspect(decoded: Decoded, role: Role, options: InspectOptions = {}) {
       const structure = analyseUpdate(doc, decoded, roots)
       if (!structure.ok) return { refused: structure.reason }
       const { touches } = structure
@@ -161,7 +172,7 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
         repair: () => {
           const refusals = new Set<RefusalReason>()
           for (const [root, values] of beforeValues) repairValues(root, values, role, refusals)
-          repairRecords(beforeRecords, role, refusals)
+          repairRecords(beforeRecords, role, refusals, options.full === true)
           return Array.from(refusals)
         },
       }
@@ -183,7 +194,7 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
     }
   }
 
-  function repairRecords(before: Map<string, PlainRecord | undefined>, role: Role, refusals: Set<RefusalReason>): void {
+  function repairRecords(before: Map<string, PlainRecord | undefined>, role: Role, refusals: Set<RefusalReason>, full: boolean): void {
     if (before.size === 0) return
     const trusted = kind === 'private' || hasRole(role, 'facilitator')
     const storedSchema = olderStoredSchema()
@@ -244,7 +255,8 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
     for (const [id, was] of before) {
       const after = plain(id)
       if (jsonEqual(after, was)) continue
-      const { keep, reason } = judge(id, was, after)
+      // A full board takes deletions only (they are how it gets room again); judged as usual.
+      const { keep, reason } = full && after !== undefined ? { keep: was, reason: 'board-full' as const } : judge(id, was, after)
       if (reason) refusals.add(reason)
       if (keep === after) continue
       if (keep === undefined) records.delete(id)

@@ -17,7 +17,7 @@ import { toBase64 } from 'lib0/buffer'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { canEditContent, hasRole, type Role } from '../../../shared/access'
+import { canEditContent, type Role } from '../../../shared/access'
 import { getSessionMap, VIEWER_PRESENCE } from '../../../shared/documentLayout'
 import { Close, MessageType, type CloseReason, type RefusalReason } from '../../../shared/protocol'
 import { encodeStatusFrame } from '../../../shared/statusFrame'
@@ -108,8 +108,6 @@ export class Room {
   private guard: WriteGuard | undefined
   /** Refusal notices already sent per socket (once per reason and connection is enough). */
   private readonly told = new WeakMap<RoomSocket, Set<RefusalReason>>()
-  /** What was found damaged and left out since the board loaded (told to facilitators). */
-  private damage = { records: 0, updates: 0 }
   /** Each writer's update rate (MAX_UPDATES_PER_SECOND). */
   private readonly rates = new WeakMap<RoomSocket, UpdateRate>()
   private readonly presence: PresenceRelay
@@ -164,8 +162,8 @@ export class Room {
       this.step2Cache.set(stateVectorKey(EMPTY_STATE_VECTOR), frame)
       this.largestStep2 = frame.byteLength
     }
-    this.damage.updates = options.skippedUpdates ?? 0
-    if (this.damage.updates > 0) void this.writer.compactNow()
+    // A board loaded from its last good state: the next snapshot replaces the log rows that failed.
+    if ((options.skippedUpdates ?? 0) > 0) void this.writer.compactNow()
     if (options.doc) this.adopt(options.doc)
     else if (options.fullState) {
       this.unbuilt = options.fullState
@@ -228,43 +226,27 @@ export class Room {
 
   /**
    * Lets the guard remove what no rule accepts (a board stored before the rules,
-   * or damaged by a bug): a server change, stored and relayed like any other.
-   * Facilitators are told, and the log keeps every removed record.
+   * or damaged by a bug) and record what was left out for the facilitators: a
+   * server change, stored and relayed like any other.
    */
   private sweep(doc: Y.Doc): void {
     const guard = this.guard
     if (!guard?.sweep) return
-    let removed = 0
     const changes: Uint8Array[] = []
     const collect = (update: Uint8Array) => changes.push(update)
     doc.on('update', collect)
     try {
-      doc.transact(() => {
-        removed = guard.sweep!()
-      }, SERVER_ORIGIN)
+      doc.transact(() => guard.sweep!(this.options.skippedUpdates ?? 0), SERVER_ORIGIN)
     } finally {
       doc.off('update', collect)
     }
-    if (removed > 0) this.damage.records += removed
-    if (changes.length > 0) {
-      const change = changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
-      // Through the writer like any change: stored before anyone sees it.
-      void this.writer.write(
-        () => change,
-        (stored) => this.relay(stored, null),
-      )
-    }
-    if (this.damage.records + this.damage.updates > 0) this.tellDamage()
-  }
-
-  private damageFrame(): Uint8Array {
-    return encodeStatusFrame({ kind: 'repaired', records: this.damage.records, updates: this.damage.updates })
-  }
-
-  /** Tells every facilitator in the room what was left out of a damaged board. */
-  private tellDamage(): void {
-    const frame = this.damageFrame()
-    for (const [socket, role] of this.sockets) if (hasRole(role, 'facilitator')) this.send(socket, frame)
+    if (changes.length === 0) return
+    const change = changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+    // Through the writer like any change: stored before anyone sees it.
+    void this.writer.write(
+      () => change,
+      (stored) => this.relay(stored, null),
+    )
   }
 
   /** Number of sockets currently in the room. */
@@ -301,7 +283,6 @@ export class Room {
     const presence = this.presence.fullStateFrame()
     if (presence) this.send(socket, presence)
     if (this.writer.degraded) this.send(socket, encodeStatusFrame({ kind: 'storage', ok: false }))
-    if (this.damage.records + this.damage.updates > 0 && hasRole(options.role, 'facilitator')) this.send(socket, this.damageFrame())
   }
 
   /** Handles one binary frame; a malformed one closes only that socket. */
@@ -449,11 +430,14 @@ export class Room {
               this.log.debug('dropped an update that refers to content the board lacks', { boardId: this.boardId, unknown })
               return null
             }
-            if (this.overSizeLimit(update, decoded)) {
+            const full = this.overSizeLimit(update, decoded)
+            if (full && !this.guard) {
               refusals = ['board-full']
               return null
             }
-            const check = this.guard?.inspect(decoded, role)
+            // A full board: the guard keeps only deletions, undoing the rest in the same transaction, so
+            // the author's copy converges and their later edits still apply (a dropped update would not).
+            const check = this.guard?.inspect(decoded, role, { full })
             if (check && 'refused' in check) {
               // Nothing an honest client sends looks like this: it is never applied, and the
               // socket is closed so a confused client resyncs rather than drifting apart.
@@ -566,14 +550,14 @@ export class Room {
     return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), refusals }
   }
 
-  /** True when `update` brings new content to a board already at its size limit (it is then refused). */
+  /** True when `update` brings new content to a board already at its size limit (it is then refused, deletions apart). */
   private overSizeLimit(update: Uint8Array, decoded: Decoded): boolean {
     const limit = this.options.maxBoardBytes
     if (limit === undefined || this.writer.storedBytes + update.byteLength <= limit) return false
     // Deleting is always allowed: it is how a full board gets room again (at the next compaction).
     const addsContent = decoded.structs.some((struct) => struct instanceof Y.Item && !(struct.content instanceof Y.ContentDeleted))
     if (!addsContent) return false
-    this.log.warn('refused an update: the board is at its size limit', { boardId: this.boardId, storedBytes: this.writer.storedBytes, limit })
+    this.log.warn('refusing new content: the board is at its size limit', { boardId: this.boardId, storedBytes: this.writer.storedBytes, limit })
     // The estimate counts log rows that a snapshot may shrink; compact so the next check is exact.
     void this.writer.flush()
     return true

@@ -22,13 +22,20 @@ export interface AppliedCheck {
   repair(): RefusalReason[]
 }
 
+export interface InspectOptions {
+  /** The board is at its size limit: keep only deletions, undo everything else the update changes (`board-full`). */
+  full?: boolean
+}
+
 export interface WriteGuard {
   /** Before `update` from a writer with `role` is applied: a reason to refuse it whole, or the check to run once it is applied. */
-  inspect(update: Decoded, role: Role): { refused: string } | AppliedCheck
+  inspect(update: Decoded, role: Role, options?: InspectOptions): { refused: string } | AppliedCheck
   /**
    * Removes what no rule would accept any more (stored before these rules
    * existed, or by a bug), once, when the room builds the document; runs in a
-   * server transaction. Returns how many records it removed.
+   * server transaction. `skippedUpdates`: stored updates the room left out at
+   * load because Yjs could not apply them. The guard records what was left
+   * out where the board's facilitators will see it.
    */
-  sweep?(): number
+  sweep?(skippedUpdates: number): void
 }

@@ -129,9 +129,15 @@ const POISONS: { name: string; key?: string; outcome: Outcome; write: (doc: Y.Do
   },
   {
     name: 'a 6 MiB string in a note',
-    outcome: 'relayed',
+    outcome: 'undone',
     key: 'shape:huge',
     write: (doc) => putRecord(getRecordsMap(doc), noteRecord('shape:huge', 0, 0, 'h'.repeat(6 * MiB))),
+  },
+  {
+    name: 'a note of 10,000 characters (the most one may hold)',
+    key: 'shape:long',
+    outcome: 'relayed',
+    write: (doc) => putRecord(getRecordsMap(doc), noteRecord('shape:long', 0, 0, 'word '.repeat(2000))),
   },
   {
     name: 'a value nested 2000 levels deep',
