@@ -282,7 +282,7 @@ describe('limits a participant cannot get past', () => {
   const clients: TestClient[] = []
 
   beforeAll(async () => {
-    server = await startServer({ env: { LOG_LEVEL: 'error', MAX_BOARD_BYTES: String(200 * 1024), MAX_UPDATES_PER_SECOND: '10', COMPACT_AFTER_UPDATES: '5' } })
+    server = await startServer({ env: { LOG_LEVEL: 'error', MAX_BOARD_BYTES: String(64 * 1024), MAX_UPDATES_PER_SECOND: '10', COMPACT_AFTER_UPDATES: '5' } })
     board = await createBoard(server.url, 'Limits')
   })
   afterAll(async () => {
@@ -296,8 +296,9 @@ describe('limits a participant cannot get past', () => {
     clients.push(mallory, honest)
     const told = notices(mallory)
     await Promise.all([mallory.synced, honest.synced])
+    // Notes of 9,000 characters (a note may hold 10,000): about seven fill 64 KiB.
     for (let i = 0; i < 12; i++) {
-      mallory.doc.transact(() => putRecord(getRecordsMap(mallory.doc), noteRecord(`shape:big-${i}`, i, 0, `${i}`.padEnd(30 * 1024, 'x'))))
+      mallory.doc.transact(() => putRecord(getRecordsMap(mallory.doc), noteRecord(`shape:big-${i}`, i, 0, `${i} `.padEnd(9000, 'word '))))
       await sleep(150)
     }
     await waitFor(() => told.some((n) => n.kind === 'refused' && n.reason === 'board-full'), 'Mallory to be told the board is full')
