@@ -43,9 +43,11 @@ export type PresenceRefusal = (typeof PRESENCE_REFUSALS)[number]
  *   a shape without an existing parent, or a schema this server does not run;
  * - `invalid-update`: an update that does not fit the document's layout (refused whole);
  * - `board-full`: the board reached its size limit (MAX_BOARD_BYTES); only deletions are taken;
+ * - `too-many-writers`: the update brings more new Yjs client ids than one update, connection or
+ *   hour may (server/src/room/NewWriters.ts); refused whole and the connection closed (4431);
  * - the presence reasons above.
  */
-export const REFUSAL_REASONS = ['read-only', 'facilitator-only', 'invalid-record', 'invalid-update', 'board-full', ...PRESENCE_REFUSALS] as const
+export const REFUSAL_REASONS = ['read-only', 'facilitator-only', 'invalid-record', 'invalid-update', 'board-full', 'too-many-writers', ...PRESENCE_REFUSALS] as const
 export type RefusalReason = (typeof REFUSAL_REASONS)[number]
 
 /** Body of a `MessageType.Status` frame (JSON after the type varint). */
@@ -84,6 +86,8 @@ export const Close = {
   /** More document updates per second than MAX_UPDATES_PER_SECOND allows; the client reconnects and resyncs. */
   tooManyUpdates: { code: 4429, reason: 'too-many-updates', permanent: false },
   /** A new private document beyond MAX_PRIVATE_DOCUMENTS_PER_BOARD: the board has as many as it may. */
+  /** An update bringing more new Yjs client ids than allowed (NewWriters.ts); the client reconnects. */
+  tooManyWriters: { code: 4431, reason: 'too-many-writers', permanent: false },
   tooManyPrivateDocuments: { code: 4430, reason: 'too-many-private-documents', permanent: true },
   serverError: { code: 4500, reason: 'server-error', permanent: false },
   loadFailed: { code: 4502, reason: 'load-failed', permanent: false },

@@ -5,6 +5,7 @@
  * write), while honest people on the same board keep working; the board
  * still loads for everyone after a restart.
  */
+import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createBoardSchema } from '../../shared/boardSchema'
@@ -25,6 +26,7 @@ import { checkRecord } from '../../shared/validation/records'
 import { noteRecord } from '../test-utils/records'
 import { bearer, connectClient, createBoard, health, startServer, waitFor, type CreatedBoard, type TestClient, type TestServer } from '../test-utils/startServer'
 import { sleep } from './faults/helpers/boardState'
+import { rawSocket } from './faults/helpers/rawSocket'
 
 const schema = createBoardSchema()
 
@@ -252,6 +254,53 @@ describe('no participant can break a board', () => {
     // A facilitator may rename it.
     facilitator.doc.transact(() => (getRecordsMap(facilitator.doc).get(frameId)!.get('props') as Y.Map<unknown>).set('name', 'Ronde 2'))
     await waitFor(() => name(bram.doc) === 'Ronde 2', 'the facilitator to rename it')
+  })
+
+  it('refuses updates that bring more new Yjs client ids than an honest browser ever does (a red-team finding)', async () => {
+    // One update of placeholder (GC) structs under 200,000 made-up client ids: Yjs would keep every id
+    // for good and copy them all in every later transaction, stalling the server for seconds per edit.
+    const rogue = rawSocket(`${server.wsUrl}/${board.id}?key=${board.keys.participant}`)
+    expect(await rogue.opened).toBe(true)
+    const structs = encoding.createEncoder()
+    const N = 200_000
+    encoding.writeVarUint(structs, N)
+    for (let i = 0; i < N; i++) {
+      encoding.writeVarUint(structs, 1) // one struct of this client
+      encoding.writeVarUint(structs, 0x10000000 + i) // client id
+      encoding.writeVarUint(structs, 0) // clock
+      encoding.writeUint8(structs, 0) // GC
+      encoding.writeVarUint(structs, 1) // length
+    }
+    encoding.writeVarUint(structs, 0) // empty delete set
+    const frame = encoding.createEncoder()
+    encoding.writeVarUint(frame, 0) // sync
+    encoding.writeVarUint(frame, 2) // update
+    encoding.writeVarUint8Array(frame, encoding.toUint8Array(structs))
+    rogue.ws.send(encoding.toUint8Array(frame))
+    const closed = await rogue.closed
+    expect({ code: closed.code, reason: closed.reason }).toEqual({ code: Close.tooManyWriters.code, reason: Close.tooManyWriters.reason })
+    // The board did not take them: its state vector is as small as before.
+    const fresh = connect()
+    await fresh.synced
+    expect(Y.decodeStateVector(Y.encodeStateVector(fresh.doc)).size).toBeLessThan(50)
+    await honestPeopleStillSync()
+  })
+
+  it('undoes a note too long for any browser to lay out, and a participant turning a shape into template structure', async () => {
+    const mallory = connect()
+    const told = notices(mallory)
+    await mallory.synced
+    mallory.doc.transact(() => putRecord(getRecordsMap(mallory.doc), noteRecord('shape:huge-text', 0, 0, 'A'.repeat(1_000_000))))
+    await waitFor(() => told.some((n) => n.kind === 'refused' && n.reason === 'invalid-record'), 'the long note to be refused')
+    await waitFor(() => !getRecordsMap(mallory.doc).has('shape:huge-text'), "Mallory's copy to lose it")
+    expect(getRecordsMap(bram.doc).has('shape:huge-text')).toBe(false)
+    // Her own frame, marked as a template's and locked: other participants could never move it again.
+    const frame = { ...lockedFrame('shape:mine'), isLocked: false, meta: { template: 'focus-sharpener' } }
+    mallory.doc.transact(() => putRecord(getRecordsMap(mallory.doc), frame))
+    await waitFor(() => getRecordsMap(bram.doc).has('shape:mine'), 'her frame')
+    mallory.doc.transact(() => getRecordsMap(mallory.doc).get('shape:mine')!.set('isLocked', true))
+    await waitFor(() => getRecordsMap(mallory.doc).get('shape:mine')?.get('isLocked') === false, 'the lock to be undone')
+    expect(getRecordsMap(bram.doc).get('shape:mine')?.get('isLocked')).toBe(false)
   })
 
   it('protects every root by role and refuses roots and content the layout does not have', async () => {

@@ -17,6 +17,14 @@ export type BoardStoreSchema = StoreSchema<TLRecord, TLStoreProps>
 /** A record read from a document: usable, or refused with a reason. */
 export type RecordCheck = { ok: true; record: TLRecord } | { ok: false; id: string; reason: string }
 
+/**
+ * Largest record, as JSON. A note with the most text it may hold is ~20 KB; a
+ * radar with a thousand respondents' scores ~80 KB. Beyond this a single
+ * record (a huge frame name, a blob in meta) is what every browser must load
+ * and lay out.
+ */
+export const MAX_RECORD_JSON_CHARS = 256 * 1024
+
 /** Keys that would reach an object's prototype when copied onto a plain object. */
 export const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -63,6 +71,8 @@ export function checkRecord(schema: BoardStoreSchema, id: string, raw: Record<st
       return { ok: false, id, reason: `migration failed: ${errorMessage(error)}` }
     }
   }
+  const size = JSON.stringify(raw).length
+  if (size > MAX_RECORD_JSON_CHARS) return { ok: false, id, reason: `record is ${size} characters as JSON, more than ${MAX_RECORD_JSON_CHARS}` }
   let record: TLRecord
   try {
     record = type.validate(candidate) as TLRecord

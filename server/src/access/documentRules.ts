@@ -227,6 +227,8 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
           delete meta[FACILITATOR_LOCK]
           keep = { ...after, meta, isLocked: false }
         } else if (was && isFacilitatorLocked(after)) return { keep: was, reason: 'facilitator-only' }
+        // Only facilitators make a shape part of a template's locked structure (which nobody else may then change).
+        else if (was && isStructureLocked(after) && !isStructureLocked(was)) return { keep: was, reason: 'facilitator-only' }
         if (after.typeName === 'shape' && after.parentId !== was?.parentId && lockedFrame(after.parentId)) {
           return { keep: was, reason: 'facilitator-only' }
         }

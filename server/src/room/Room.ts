@@ -29,6 +29,7 @@ import type { RoomPersistence } from './RoomPersistence'
 import type { RoomSocket } from './RoomSocket'
 import { unknownReference } from './updateDependencies'
 import type { AppliedCheck, Decoded, WriteGuard } from './WriteGuard'
+import { NewWriterBudget, newWriters } from './NewWriters'
 import { UpdateRate } from './UpdateRate'
 
 /** Everything a room needs, handed in by the room manager (or a test). */
@@ -108,6 +109,8 @@ export class Room {
   private guard: WriteGuard | undefined
   /** Refusal notices already sent per socket (once per reason and connection is enough). */
   private readonly told = new WeakMap<RoomSocket, Set<RefusalReason>>()
+  /** New Yjs client ids per connection and per hour (NewWriters.ts). */
+  private readonly newWriters = new NewWriterBudget()
   /** Each writer's update rate (MAX_UPDATES_PER_SECOND). */
   private readonly rates = new WeakMap<RoomSocket, UpdateRate>()
   private readonly presence: PresenceRelay
@@ -428,6 +431,14 @@ export class Room {
               // provider sends edits made while it reconnects before it has answered our sync
               // step 1, and that answer (sent next) carries them along with the rest it has.
               this.log.debug('dropped an update that refers to content the board lacks', { boardId: this.boardId, unknown })
+              return null
+            }
+            // Every client id stays in the document for good and costs every later transaction.
+            const writers = this.newWriters.take(socket, newWriters(doc, decoded).size, Date.now())
+            if (writers) {
+              this.log.warn('refused an update with too many new writers', { boardId: this.boardId, role, reason: writers })
+              this.refuse(socket, 'too-many-writers')
+              this.disconnect(socket, Close.tooManyWriters)
               return null
             }
             const full = this.overSizeLimit(update, decoded)
