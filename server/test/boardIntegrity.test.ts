@@ -301,6 +301,13 @@ describe('no participant can break a board', () => {
     mallory.doc.transact(() => getRecordsMap(mallory.doc).get('shape:mine')!.set('isLocked', true))
     await waitFor(() => getRecordsMap(mallory.doc).get('shape:mine')?.get('isLocked') === false, 'the lock to be undone')
     expect(getRecordsMap(bram.doc).get('shape:mine')?.get('isLocked')).toBe(false)
+    // A page of her own, first in the list, would open every browser on it; renaming the board's page misleads everyone.
+    mallory.doc.transact(() => {
+      putRecord(getRecordsMap(mallory.doc), { id: 'page:evil', typeName: 'page', name: 'Evil', index: 'a0', meta: {} })
+      getRecordsMap(mallory.doc).get('page:page')!.set('name', 'Renamed')
+    })
+    await waitFor(() => !getRecordsMap(mallory.doc).has('page:evil') && getRecordsMap(mallory.doc).get('page:page')?.get('name') !== 'Renamed', 'the pages to be put back')
+    expect(getRecordsMap(bram.doc).has('page:evil')).toBe(false)
   })
 
   it('protects every root by role and refuses roots and content the layout does not have', async () => {

@@ -28,7 +28,7 @@
  * - nobody but a facilitator sets the lock mark (a pasted copy loses it);
  * - no shape is created in, or moved into, a facilitator-locked frame;
  * - the facilitator-only props of custom shapes keep what a facilitator set;
- * - pages are not deleted;
+ * - pages and the document record are not added, changed or deleted;
  * - the session state is the facilitators', the glossary the interpreters'.
  * A private document (private mode) holds only valid records; who may write
  * it was decided when its socket was admitted.
@@ -216,6 +216,8 @@ export function createDocumentGuard(doc: Y.Doc, kind: DocumentKind, log: Pick<Lo
       const check = checkRecord(schema, id, after, storedSchema)
       if (!check.ok) return { keep: was, reason: 'invalid-record' }
       let keep = after
+      // Pages and the document record are the board's frame: only facilitators add, rename, reorder or delete them.
+      if (!trusted && (after.typeName === 'page' || after.typeName === 'document')) return { keep: was, reason: 'facilitator-only' }
       if (!trusted) {
         // Locked shapes: only translations, and taking part in a template's structure (shared/validation/locks.ts).
         if (was && !lockAllowsChange(was, after, role)) return { keep: was, reason: 'facilitator-only' }
