@@ -310,6 +310,36 @@ describe('no participant can break a board', () => {
     expect(getRecordsMap(bram.doc).has('page:evil')).toBe(false)
   })
 
+  it('holds the same rules on every route: an offline sync step 2 and a private document', async () => {
+    // Offline: the client edits before it ever connects, so everything arrives in its answer to the server's step 1.
+    const offline = connect({ connect: false })
+    offline.doc.transact(() => {
+      putRecord(getRecordsMap(offline.doc), { ...noteRecord('shape:offline-in-frame', 5, 5, 'x'), parentId: 'shape:closed' })
+      putRecord(getRecordsMap(offline.doc), noteRecord('shape:offline-fine', 5, 5, 'fine'))
+    })
+    offline.provider.connect()
+    await waitFor(() => getRecordsMap(bram.doc).has('shape:offline-fine'), 'the valid offline note')
+    await waitFor(() => !getRecordsMap(offline.doc).has('shape:offline-in-frame'), 'the note inside the locked frame undone')
+    expect(getRecordsMap(bram.doc).has('shape:offline-in-frame')).toBe(false)
+    const deepOffline = connect({ connect: false })
+    deepOffline.doc.getMap('evil').set('x', new Y.Map())
+    deepOffline.provider.connect()
+    expect(await deepOffline.closed).toEqual({ code: Close.invalidUpdate.code, reason: Close.invalidUpdate.reason })
+    deepOffline.destroy()
+    // A private document takes only records, and only valid ones.
+    const secret = 'integrity-private'.padEnd(30, 'p')
+    const privately = connect({ params: { [PRIVATE_PARAM]: secret } })
+    const told = notices(privately)
+    await privately.synced
+    const bogus = noteRecord('shape:private-bogus', 0, 0, 'x')
+    privately.doc.transact(() => putRecord(getRecordsMap(privately.doc), { ...bogus, props: { ...(bogus.props as object), richText: { type: 'doc', content: [{ type: 'bogus' }] } } }))
+    await waitFor(() => told.some((n) => n.kind === 'refused' && n.reason === 'invalid-record'), 'the private record to be refused')
+    await waitFor(() => !getRecordsMap(privately.doc).has('shape:private-bogus'), 'the private copy to lose it')
+    getSessionMap(privately.doc).set('privateMode', null)
+    expect(await privately.closed).toEqual({ code: Close.invalidUpdate.code, reason: Close.invalidUpdate.reason })
+    await honestPeopleStillSync()
+  })
+
   it('protects every root by role and refuses roots and content the layout does not have', async () => {
     const mallory = connect()
     await mallory.synced

@@ -88,4 +88,32 @@ describe('a damaged board', () => {
     expect(getSessionMap(later.doc).has(SessionKeys.repaired)).toBe(false)
     expect(Array.from(getRecordsMap(again.doc).keys()).filter((key) => key.startsWith('shape:')).sort()).toEqual(['shape:kept', 'shape:later'])
   })
+
+  it('a snapshot holding an unreadable record: removed when the room builds, and never answered to anyone after', async () => {
+    server = await startServer({ env: { LOG_LEVEL: 'error' } })
+    const board = await createBoard(server.url, 'Damaged snapshot')
+    await server.stop()
+    const bogus = noteRecord('shape:bogus', 0, 0, 'x')
+    const db = new Database(path.join(server.dataDir, 'whiteboard.db'))
+    const row = db.prepare('SELECT data FROM snapshots WHERE board_id = ?').get(board.id) as { data: Buffer }
+    const poisoned = Y.mergeUpdates([
+      new Uint8Array(row.data),
+      updateAdding({ ...bogus, props: { ...(bogus.props as object), richText: { type: 'doc', content: [{ type: 'bogus' }] } } }),
+    ])
+    db.prepare('UPDATE snapshots SET data = ? WHERE board_id = ?').run(Buffer.from(poisoned), board.id)
+    db.close()
+    server = await server.restart()
+    // The first visitor is answered from the stored bytes; the room builds (and sweeps) within a second.
+    const first = connectClient(server.wsUrl, board.id)
+    clients.push(first)
+    await first.synced
+    await waitFor(() => !getRecordsMap(first.doc).has('shape:bogus'), 'the sweep to reach the first visitor')
+    // A later visitor must not get the answer cached from the stored bytes.
+    const later = connectClient(server.wsUrl, board.id)
+    clients.push(later)
+    await later.synced
+    await sleep(300)
+    expect(getRecordsMap(later.doc).has('shape:bogus')).toBe(false)
+    expect(parseRepairNotice(getSessionMap(later.doc).get(SessionKeys.repaired))).toMatchObject({ records: 1, updates: 0 })
+  })
 })

@@ -94,6 +94,19 @@ function stateVectorKey(stateVector: Uint8Array): string {
   return toBase64(stateVector)
 }
 
+/** What `run` changes in `doc`, as one update (its transactions' updates merged); null when nothing changed. */
+function changeOf(doc: Y.Doc, run: () => void): Uint8Array | null {
+  const changes: Uint8Array[] = []
+  const collect = (update: Uint8Array) => changes.push(update)
+  doc.on('update', collect)
+  try {
+    run()
+  } finally {
+    doc.off('update', collect)
+  }
+  return changes.length === 0 ? null : changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+}
+
 /** A board being edited: relays document updates and presence between its sockets. */
 export class Room {
   readonly boardId: string
@@ -235,16 +248,10 @@ export class Room {
   private sweep(doc: Y.Doc): void {
     const guard = this.guard
     if (!guard?.sweep) return
-    const changes: Uint8Array[] = []
-    const collect = (update: Uint8Array) => changes.push(update)
-    doc.on('update', collect)
-    try {
-      doc.transact(() => guard.sweep!(this.options.skippedUpdates ?? 0), SERVER_ORIGIN)
-    } finally {
-      doc.off('update', collect)
-    }
-    if (changes.length === 0) return
-    const change = changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+    const change = changeOf(doc, () => doc.transact(() => guard.sweep!(this.options.skippedUpdates ?? 0), SERVER_ORIGIN))
+    if (!change) return
+    // Answers encoded from the stored bytes still hold what the sweep removed.
+    this.changed()
     // Through the writer like any change: stored before anyone sees it.
     void this.writer.write(
       () => change,
@@ -320,17 +327,9 @@ export class Room {
         () => {
           const doc = this.ensureDoc()
           if (!doc) return null
-          const changes: Uint8Array[] = []
-          const collect = (update: Uint8Array) => changes.push(update)
-          doc.on('update', collect)
-          try {
-            doc.transact(() => change(doc), SERVER_ORIGIN)
-          } finally {
-            doc.off('update', collect)
-          }
-          if (changes.length === 0) return null
-          this.changed()
-          return changes.length === 1 ? changes[0] : Y.mergeUpdates(changes)
+          const made = changeOf(doc, () => doc.transact(() => change(doc), SERVER_ORIGIN))
+          if (made) this.changed()
+          return made
         },
         (update) => {
           stored = !this.writer.degraded
@@ -537,28 +536,24 @@ export class Room {
    * stored and relayed never holds it.
    */
   private apply(doc: Y.Doc, update: Uint8Array, origin: RoomSocket, check: AppliedCheck | undefined): { change: Uint8Array | null; refusals: RefusalReason[] } {
-    const changes: Uint8Array[] = []
-    const collect = (change: Uint8Array) => changes.push(change)
     let refusals: RefusalReason[] = []
-    doc.on('update', collect)
-    try {
-      doc.transact(() => {
-        try {
-          Y.applyUpdate(doc, update, origin)
-        } finally {
-          // Also after a throw: whatever was integrated before it is judged like the rest.
-          if (check) refusals = check.repair()
-        }
-      }, origin)
-    } catch (error) {
-      // Whatever was integrated before the error is in `changes` and gets stored.
-      this.log.error('update could not be applied', { boardId: this.boardId, error })
-    } finally {
-      doc.off('update', collect)
-    }
-    if (changes.length === 0) return { change: null, refusals }
-    this.changed()
-    return { change: changes.length === 1 ? changes[0] : Y.mergeUpdates(changes), refusals }
+    const change = changeOf(doc, () => {
+      try {
+        doc.transact(() => {
+          try {
+            Y.applyUpdate(doc, update, origin)
+          } finally {
+            // Also after a throw: whatever was integrated before it is judged like the rest.
+            if (check) refusals = check.repair()
+          }
+        }, origin)
+      } catch (error) {
+        // Whatever was integrated before the error is in the change and gets stored.
+        this.log.error('update could not be applied', { boardId: this.boardId, error })
+      }
+    })
+    if (change) this.changed()
+    return { change, refusals }
   }
 
   /** True when `update` brings new content to a board already at its size limit (it is then refused, deletions apart). */
